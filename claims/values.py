@@ -1,0 +1,104 @@
+"""Typed values, evidence and claims: the JSON shapes of CONTRACT.md sections 2 and 4."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DateQualifier = Literal["by", "approx", "planned", "expected", "no-earlier-than", "no-later-than"]
+QuantityQualifier = Literal["approx"]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class DateValue(BaseModel):
+    """An inclusive interval of days; `None` at an end means open on that side."""
+
+    model_config = _FROZEN
+    type: Literal["date"] = "date"
+    start: dt.date | None
+    end: dt.date | None
+    text: str
+    qualifier: DateQualifier | None = None
+    edtf: str | None = None
+    unanchored: bool | None = None
+    # Minutes past midnight for date-time values (structured input); additive to the contract.
+    minute: int | None = None
+    tz: str | None = None
+
+
+class QuantityValue(BaseModel):
+    """A quantity in its field's canonical unit; a range carries `low` and `high`."""
+
+    model_config = _FROZEN
+    type: Literal["quantity"] = "quantity"
+    value: float
+    unit: str
+    text: str
+    qualifier: QuantityQualifier | None = None
+    low: float | None = None
+    high: float | None = None
+
+
+class RefValue(BaseModel):
+    """An id from one of the domain pack's catalogues."""
+
+    model_config = _FROZEN
+    type: Literal["ref"] = "ref"
+    id: str
+    text: str
+
+
+TypedValue = Annotated[DateValue | QuantityValue | RefValue, Field(discriminator="type")]
+
+
+class Evidence(BaseModel):
+    """Where a claim is stated: the sentence, the value's character span, and its 1-based line."""
+
+    model_config = _FROZEN
+    quote: str
+    start: int
+    end: int
+    line: int
+
+
+class Claim(BaseModel):
+    """One `(source, entity, field, value)` with its evidence and the rule that found it."""
+
+    model_config = _FROZEN
+    claim_id: str
+    source_id: str
+    entity: str
+    field: str
+    value: TypedValue
+    evidence: Evidence
+    rule: str
+
+
+def value_key(value: DateValue | QuantityValue | RefValue) -> str:
+    """The canonical JSON of a value without its surface text: equal keys mean equal values.
+
+    >>> value_key(RefValue(id="h3", text="H-3")) == value_key(RefValue(id="h3", text="H3"))
+    True
+    """
+    data = value.model_dump(mode="json", exclude_none=True, exclude={"text", "edtf"})
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+
+def content_id(payload: Any, *, length: int = 16) -> str:
+    """A short hash of the canonical JSON of `payload` (sorted keys): ids never depend on order or time."""
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:length]
+
+
+def make_claim(
+    *, source_id: str, entity: str, field: str,
+    value: DateValue | QuantityValue | RefValue, evidence: Evidence, rule: str,
+) -> Claim:
+    """A claim whose id is a hash of what it says and where it says it."""
+    claim_id = content_id([source_id, entity, field, value_key(value), evidence.start, evidence.end])
+    return Claim(claim_id=claim_id, source_id=source_id, entity=entity, field=field,
+                 value=value, evidence=evidence, rule=rule)
