@@ -52,7 +52,7 @@ class Source(BaseModel):
     primary: bool = False
     content_hash: str
     text: str
-    # 1-based line of the first text character in the file (front matter shifts it).
+    # Lines of the file before `text` starts (front matter): file line = line_offset + 1 + newlines before.
     line_offset: int = 0
     extra: dict[str, str] = {}
 

@@ -49,7 +49,7 @@ def parse_yaml_located(text: str, path: str | Path, *, error: type[InputError] =
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
         raise error(path, line, f"not valid YAML: {exc.problem or exc.context}") from exc
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:
         raise error(path, None, f"not valid YAML: {exc}") from exc
     if first_line != 1 and root is not None:
         _shift_marks(root, first_line - 1)
