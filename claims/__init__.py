@@ -1,6 +1,9 @@
 """Claims: the domain pack, typed value normalisers, and extraction of claims from sources."""
+from claims.dates import DateMatch, find_dates, normalise_date
 from claims.errors import PackError, TableError
+from claims.extract import extract_claims
 from claims.pack import CatalogueEntry, DomainPack, EntitySpec, FieldSpec, KindSpec, expand_alias, load_pack
+from claims.quantities import QuantityMatch, find_quantities, normalise_quantity
 from claims.values import (
     Claim,
     DateValue,
@@ -11,11 +14,13 @@ from claims.values import (
     content_id,
     make_claim,
     value_key,
+    value_label,
 )
 
 __all__ = [
     "CatalogueEntry",
     "Claim",
+    "DateMatch",
     "DateValue",
     "DomainPack",
     "EntitySpec",
@@ -23,13 +28,20 @@ __all__ = [
     "FieldSpec",
     "KindSpec",
     "PackError",
+    "QuantityMatch",
     "QuantityValue",
     "RefValue",
     "TableError",
     "TypedValue",
     "content_id",
     "expand_alias",
+    "extract_claims",
+    "find_dates",
+    "find_quantities",
     "load_pack",
     "make_claim",
+    "normalise_date",
+    "normalise_quantity",
     "value_key",
+    "value_label",
 ]

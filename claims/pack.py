@@ -42,6 +42,7 @@ class KindSpec(BaseModel):
     model_config = _STRICT
     nouns: list[str] = []
     plurals: list[str] = []
+    parts: list[str] = []
     default_date_field: str | None = None
 
 
@@ -71,6 +72,8 @@ class FieldSpec(BaseModel):
     exclude_after: list[str] = []
     window: int = Field(default=12, ge=1, le=60)
     cue_before: list[str] = []
+    cue_after: list[str] = []
+    labels: list[str] = []
 
     @model_validator(mode="after")
     def _type_needs(self) -> "FieldSpec":
@@ -104,6 +107,7 @@ class DomainPack(BaseModel):
     others: list[str] = []
     date_blockers: list[str] = []
     date_target_words: list[str] = []
+    object_nouns: list[str] = []
     clause_breaks: list[str] = []
     digest: str = ""
 

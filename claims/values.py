@@ -102,3 +102,25 @@ def make_claim(
     claim_id = content_id([source_id, entity, field, value_key(value), evidence.start, evidence.end])
     return Claim(claim_id=claim_id, source_id=source_id, entity=entity, field=field,
                  value=value, evidence=evidence, rule=rule)
+
+
+def value_label(value: DateValue | QuantityValue | RefValue) -> str:
+    """A short readable form that tells distinct values apart (used in reviews and reports).
+
+    >>> value_label(DateValue(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31), text="2025"))
+    '2025-01-01..2025-12-31'
+    """
+    if isinstance(value, RefValue):
+        return value.id
+    if isinstance(value, QuantityValue):
+        number = f"{value.low:g}..{value.high:g}" if value.low is not None and value.high is not None \
+            else f"{value.value:g}"
+        return f"{'~' if value.qualifier else ''}{number} {value.unit}"
+    if value.unanchored:
+        return f"unanchored: {value.text}"
+    start = value.start.isoformat() if value.start else ""
+    end = value.end.isoformat() if value.end else ""
+    label = f"{start}..{end}"
+    if value.minute is not None:
+        label += f" {value.minute // 60:02d}:{value.minute % 60:02d}"
+    return label

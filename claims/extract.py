@@ -1,0 +1,515 @@
+"""Extraction: the claims one source states, each with its evidence and the rule that found it.
+
+Per source: one alias automaton pass over the folded text, then sentence by sentence, only
+where a tracked entity is named or referred back to: values are found (dates, quantities,
+catalogue refs), each is attributed to its governing mention (see `discourse`), and tied to a
+field by the nearest cue the pack gives for that field.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from claims.dates import DateMatch, find_dates
+from claims.discourse import Discourse, Mention, governor
+from claims.mentions import AliasMatcher, Hit, phrase_pattern
+from claims.pack import DomainPack, FieldSpec
+from claims.quantities import QuantityMatch, find_quantities
+from claims.segment import Sentence, fold, split_sentences
+from claims.values import Claim, DateValue, Evidence, RefValue, TypedValue, make_claim, value_key
+from sources import Source
+
+_WORD = re.compile(r"[\w][\w'.-]*")
+_PUNCTUATION = re.compile(r"[,;:()\[\]]")
+_BY_FROM = re.compile(r"(?:\bby|\bfrom|(?:built|made|developed|manufactured|designed)\s+in)\s+(?:the\s+)?$")
+_BUILDS = re.compile(r"\s+(?:is\s+|are\s+|will\s+|has\s+|had\s+)?(?:building|build|builds|built|developing|develops|"
+                     r"developed|supplying|supplies|supplied|providing|provides|provided|making|makes|made)\b")
+_COORDINATED = re.compile(r"\s*,?\s*(?:and|as well as|plus)\s+(?:(?:the|a|an|its|their)\s+)?(?:[\w'-]+\s+){0,2}$")
+_SUPPLY_NOUNS = re.compile(r"\b(?:instruments?|payloads?|experiments?|sensors?|cameras?)\b")
+_SUPPLIES_PART = re.compile(r"\b(?:instruments?|payloads?|experiments?|sensors?)\s+(?:from|by)\s+"
+                            r"(?:[\w'.-]+\s+){0,4}(?:and\s+|,\s*)?$")
+_NEGATION = re.compile(r"\b(?:not|never|no longer|won't|wouldn't|isn't|aren't|cannot)\s+(?:\w+\s+)?$")
+_UNTIL = re.compile(r"\buntil\b")
+_PARTITIVE = re.compile(r"\s+of\s+(?:the|its|their|all)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A value found in a sentence, before attribution."""
+
+    start: int
+    end: int
+    kind: str                              # "date", "quantity", "ref"
+    date: DateMatch | None = None
+    quantity: QuantityMatch | None = None
+    hit: Hit | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    entity: str
+    field: FieldSpec
+    value: TypedValue
+    found: Found
+    form: str
+
+
+class Extractor:
+    """Compiled matchers for one domain pack; `extract` is a pure function of a source."""
+
+    def __init__(self, pack: DomainPack) -> None:
+        self.pack = pack
+        self.aliases = AliasMatcher(pack)
+        self.discourse = Discourse(pack)
+        self.triggers = {f.id: phrase_pattern(f.triggers) for f in pack.fields}
+        self.cues = {f.id: phrase_pattern(f.cue_before) for f in pack.fields}
+        self.cues_after = {f.id: phrase_pattern(f.cue_after) for f in pack.fields}
+        self.excluded_after = {f.id: phrase_pattern(f.exclude_after) for f in pack.fields}
+        quantity_triggers = [t for f in pack.fields if f.type == "quantity" for t in f.triggers]
+        self.objects = phrase_pattern([*pack.object_nouns, *quantity_triggers])
+        self.blockers = phrase_pattern(pack.date_blockers)
+        self.targets = phrase_pattern(pack.date_target_words)
+        self.labels = sorted(((label.lower(), f) for f in pack.fields for label in f.labels),
+                             key=lambda lf: -len(lf[0]))
+
+    # -- one source ---------------------------------------------------------------------------
+    def extract(self, source: Source) -> list[Claim]:
+        """Every claim `source` states, sorted by position, entity and field."""
+        text = source.text
+        folded = fold(text)
+        hits = self.aliases.find(folded, text)
+        starts = [h.start for h in hits]
+        line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        claims: dict[str, Claim] = {}
+        current: tuple[str, str] | None = None
+        current_block = -1
+        for sentence in split_sentences(text):
+            lo = bisect.bisect_left(starts, sentence.start)
+            hi = bisect.bisect_left(starts, sentence.end)
+            sentence_hits = [h for h in hits[lo:hi] if h.end <= sentence.end]
+            carried = current if current_block == sentence.block else None
+            decided = self._fact_row(source, text, folded, sentence, sentence_hits, current)
+            if decided is None:
+                if not sentence_hits and carried is None:
+                    continue
+                mentions = self.discourse.mentions(text, folded, sentence.start, sentence.end,
+                                                   sentence_hits, carried)
+                decided = self._sentence(source, text, folded, sentence, sentence_hits, mentions)
+                current, current_block = _update_current(mentions, current, current_block, sentence.block)
+            for d in _prune(decided, self.pack):
+                claim = self._claim(source, text, sentence, line_starts, d)
+                claims.setdefault(claim.claim_id, claim)
+        return sorted(claims.values(), key=lambda c: (c.evidence.start, c.entity, c.field, c.claim_id))
+
+    def _claim(self, source: Source, text: str, sentence: Sentence, line_starts: list[int], d: Decided) -> Claim:
+        line = source.line_offset + bisect.bisect_right(line_starts, d.found.start)
+        evidence = Evidence(quote=text[sentence.start:sentence.end], start=d.found.start, end=d.found.end, line=line)
+        return make_claim(source_id=source.id, entity=d.entity, field=d.field.id, value=d.value,
+                          evidence=evidence, rule=f"{d.field.id}.{d.form}.v1")
+
+    # -- prose sentences -----------------------------------------------------------------------
+    def _sentence(self, source: Source, text: str, folded: str, sentence: Sentence,
+                  hits: list[Hit], mentions: list[Mention]) -> list[Decided]:
+        if not any(m.entity for m in mentions):
+            return []
+        found = self._values(source, text, sentence, hits, mentions)
+        clauses = self.discourse.clause_starts(folded, sentence.start, sentence.end)
+        out: list[Decided] = []
+        governed: list[tuple[str, Found]] = []
+        for value in found:
+            head = governor(mentions, clauses, value.start, value.end, folded)
+            if head is None or head.entity is None:
+                continue
+            governed.append((head.entity, value))
+            decided = self._decide(folded, sentence, hits, clauses, value, head)
+            if decided is not None:
+                out.append(decided)
+        return self._within_period(out, governed)
+
+    def _values(self, source: Source, text: str, sentence: Sentence, hits: list[Hit],
+                mentions: list[Mention]) -> list[Found]:
+        chunk = text[sentence.start:sentence.end]
+        names = [(h.start, h.end) for h in hits if h.kind != "ref"] + \
+                [(m.start, m.end) for m in mentions if m.via in ("alias", "named-other")]
+        out: list[Found] = [Found(h.start, h.end, "ref", hit=h) for h in hits if h.kind == "ref"]
+        taken = [(h.start, h.end) for h in hits] + names
+        for d in find_dates(chunk, anchor=source.published, fiscal_start_month=self.pack.fiscal_year_start_month):
+            s, e = sentence.start + d.start, sentence.start + d.end
+            if not _overlaps(s, e, taken):
+                out.append(Found(s, e, "date", date=d))
+        dates = [(f.start, f.end) for f in out if f.kind == "date"]
+        for q in find_quantities(chunk):
+            s, e = sentence.start + q.start, sentence.start + q.end
+            if not _overlaps(s, e, taken) and not _overlaps(s, e, dates):
+                out.append(Found(s, e, "quantity", quantity=q))
+        return sorted(out, key=lambda f: (f.start, f.end))
+
+    def _decide(self, folded: str, sentence: Sentence, hits: list[Hit], clauses: list[int],
+                value: Found, head: Mention) -> Decided | None:
+        kind = head.kind or ""
+        lo, hi = _clause_bounds(clauses, value.start, sentence)
+        if value.kind == "date" and value.date is not None:
+            return self._date_field(folded, lo, hi, value, head, kind)
+        if value.kind == "quantity" and value.quantity is not None:
+            return self._quantity_field(folded, lo, hi, value, head, kind)
+        if value.hit is not None:
+            return self._ref_field(folded, lo, hi, hits, value, head, kind)
+        return None
+
+    def _date_field(self, folded: str, lo: int, hi: int, value: Found, head: Mention, kind: str) -> Decided | None:
+        assert value.date is not None and head.entity is not None
+        best: tuple[tuple[bool, int], FieldSpec] | None = None
+        for field in self.pack.fields_for(kind):
+            if field.type != "date":
+                continue
+            for match in self._live_triggers(field, folded, lo, hi):
+                if _NEGATION.search(folded, max(lo, match.start() - 24), match.start()) and \
+                        not _UNTIL.search(folded, match.end(), value.start):
+                    return None
+                rank = _rank(folded, match, value)
+                if rank[1] <= field.window and (best is None or rank < best[0]):
+                    best = (rank, field)
+        blocker = _nearest(self.blockers, folded, lo, hi, value.start, value.end)
+        if best is not None:
+            if blocker is not None and blocker < best[0][1]:
+                return None
+            field = best[1]
+        else:
+            default = self.pack.kinds[kind].default_date_field
+            if default is None or (blocker is not None and blocker <= 4):
+                return None
+            if kind != "event" and not (value.date.target or self._target_before(folded, lo, value.start)):
+                return None
+            field = self.pack.field_by_id[default]
+        form = value.date.rule.split(".")[1] if value.date.rule.count(".") >= 2 else "date"
+        return Decided(head.entity, field, value.date.value, value, form)
+
+    def _live_triggers(self, field: FieldSpec, folded: str, lo: int, hi: int) -> list[re.Match[str]]:
+        """The field's trigger words in `[lo, hi)`, less those about something else ("launched a report")."""
+        pattern = self.triggers[field.id]
+        if pattern is None:
+            return []
+        excluded = self.excluded_after[field.id]
+        out = []
+        for match in pattern.finditer(folded, lo, hi):
+            after = " ".join(_WORD.findall(folded, match.end(), min(hi, match.end() + 40))[:3])
+            if excluded is not None and excluded.search(after):
+                continue
+            out.append(match)
+        return out
+
+    def _target_before(self, folded: str, lo: int, at: int) -> bool:
+        """A target word in the five words before `at`: "slated for", "due in", "on track for"."""
+        if self.targets is None:
+            return False
+        words = list(_WORD.finditer(folded, max(lo, at - 60), at))[-5:]
+        return bool(words) and self.targets.search(folded, words[0].start(), at) is not None
+
+    def _quantity_field(self, folded: str, lo: int, hi: int, value: Found, head: Mention,
+                        kind: str) -> Decided | None:
+        assert value.quantity is not None and head.entity is not None
+        for field in self.pack.fields_for(kind):
+            if field.type != "quantity" or field.unit is None:
+                continue
+            typed = value.quantity.to(field.unit)
+            if typed is None or (field.unit == "1" and _PARTITIVE.match(folded, value.end)):
+                continue
+            if self._heads(field, folded, hi, value) or self._nearest_object(field, folded, lo, hi, value):
+                form = value.quantity.rule.split(".")[1] if value.quantity.rule.count(".") >= 2 else "quantity"
+                return Decided(head.entity, field, typed, value, form)
+        return None
+
+    def _heads(self, field: FieldSpec, folded: str, hi: int, value: Found) -> bool:
+        """The quantity modifies the field's noun right after it: "a 350-kg rover", "500 hexagonal segments"."""
+        own = self.triggers[field.id]
+        match = own.search(folded, value.end, hi) if own is not None else None
+        if match is None or _words_between(folded, value.end, match.start()) > field.window:
+            return False
+        between = folded[value.end:match.start()]
+        if _PUNCTUATION.search(between):
+            return False
+        other = self.objects.search(folded, value.end, match.start()) if self.objects is not None else None
+        return other is None
+
+    def _nearest_object(self, field: FieldSpec, folded: str, lo: int, hi: int, value: Found) -> bool:
+        """The field's trigger is nearer to the quantity than any other object noun."""
+        own = _nearest(self.triggers[field.id], folded, lo, hi, value.start, value.end)
+        other = _nearest(self.objects, folded, lo, hi, value.start, value.end, exclude=self.triggers[field.id])
+        return own is not None and own <= field.window and (other is None or own < other)
+
+    def _ref_field(self, folded: str, lo: int, hi: int, hits: list[Hit], value: Found, head: Mention,
+                   kind: str) -> Decided | None:
+        assert value.hit is not None and head.entity is not None
+        text = folded[value.start:value.end]
+        for field in self.pack.fields_for(kind):
+            if field.type != "ref":
+                continue
+            ref_id = next((i for c, i in value.hit.refs if c == field.catalogue), None)
+            if ref_id is None:
+                continue
+            typed = RefValue(id=ref_id, text=text)
+            if field.triggers:
+                if self._bound_to_trigger(folded, lo, hi, hits, value, field):
+                    return Decided(head.entity, field, typed, value, "role")
+            elif field.cue_before:
+                if self._cued(folded, lo, value, field):
+                    return Decided(head.entity, field, typed, value, "cue")
+            else:
+                return Decided(head.entity, field, typed, value, "catalogue")
+        return None
+
+    def _bound_to_trigger(self, folded: str, lo: int, hi: int, hits: list[Hit], value: Found,
+                          field: FieldSpec) -> bool:
+        """A party bound to a role word: "Indian-made lander", "India provides the lander", "rover built by JAXA"."""
+        pattern = self.triggers[field.id]
+        if pattern is None or _SUPPLIES_PART.search(folded, max(lo, value.start - 80), value.start):
+            return False
+        same = [h for h in hits if h.kind == "ref" and h is not value.hit and
+                any(c == field.catalogue for c, _ in h.refs)]
+        for match in pattern.finditer(folded, value.end, hi):
+            if _words_between(folded, value.end, match.start()) > field.window:
+                break
+            if any(value.end <= h.start < match.start() for h in same):
+                break
+            if self._part_noun_between(folded, value.end, match.start()):
+                break
+            if not self._excluded(field, folded, match.end(), hi) and self._nearest_role(folded, match, value, hi):
+                return True
+        return self._bound_backwards(pattern, folded, lo, value, same)
+
+    def _bound_backwards(self, pattern: re.Pattern[str], folded: str, lo: int, value: Found, same: list[Hit]) -> bool:
+        """"a rover built by JAXA", "the rover JAXA is building", "built in Japan": the nearest role word before."""
+        window = max(lo, value.start - 100)
+        roles = [m for f in self.pack.fields if f.type == "ref" and f.triggers and self.triggers[f.id] is not None
+                 for m in self.triggers[f.id].finditer(folded, window, value.start)]
+        if not roles:
+            return False
+        nearest = max(roles, key=lambda m: m.end())
+        if not pattern.fullmatch(nearest.group(0)) or any(nearest.end() <= h.start < value.start for h in same):
+            return False
+        gap = _words_between(folded, nearest.end(), value.start)
+        if _BY_FROM.search(folded, window, value.start) and gap <= 8:
+            return True
+        return gap <= 1 and _BUILDS.match(folded, value.end) is not None
+
+    @staticmethod
+    def _part_noun_between(folded: str, start: int, end: int) -> bool:
+        """An instruments/payload noun between a party and a role word: the party supplies that, not the part."""
+        return _SUPPLY_NOUNS.search(folded, start, end) is not None
+
+    def _nearest_role(self, folded: str, match: re.Match[str], value: Found, hi: int) -> bool:
+        """No other role word lies between the party and this one, unless joined by "and"."""
+        for field in self.pack.fields:
+            pattern = self.triggers[field.id]
+            if field.type != "ref" or not field.triggers or pattern is None:
+                continue
+            for other in pattern.finditer(folded, value.end, match.start()):
+                if self._excluded(field, folded, other.end(), hi):
+                    continue
+                if not _COORDINATED.match(folded[other.end():match.start()]):
+                    return False
+        return True
+
+    def _excluded(self, field: FieldSpec, folded: str, at: int, hi: int) -> bool:
+        pattern = self.excluded_after[field.id]
+        return pattern is not None and pattern.match(folded, at + 1, hi) is not None and folded[at:at + 1] == " "
+
+    def _cued(self, folded: str, lo: int, value: Found, field: FieldSpec) -> bool:
+        """A cue word just before the value ("held in Tokyo", "from Tanegashima"), one just after
+        ("Tokyo hosted", "Tanegashima for launch"), or a parenthesis after a name ("(New Delhi, 2019)")."""
+        if folded[max(lo, value.start - 3):value.start].rstrip().endswith("("):
+            return True
+        pattern, after = self.cues[field.id], self.cues_after[field.id]
+        if after is not None:
+            match = after.search(folded, value.end, value.end + 40)
+            if match is not None and _words_between(folded, value.end, match.start()) <= 1:
+                return True
+        if pattern is None:
+            return False
+        offset = max(lo, value.start - 40)
+        return any(_words_between(folded, match.end(), value.start) <= 2
+                   for match in pattern.finditer(folded, offset, value.start))
+
+    def _within_period(self, decided: list[Decided], governed: list[tuple[str, Found]]) -> list[Decided]:
+        """Drop what a sentence says of an event with a period when it dates that event elsewhere.
+
+        "The 2018 India-Japan Annual Summit, in Tokyo": neither 2018 nor Tokyo is the 2025 summit's.
+        """
+        outside = {entity for entity, f in governed
+                   if f.date is not None and f.date.value.start is not None
+                   and (period := self.pack.entity_by_id[entity].period) is not None
+                   and not _in_period(f.date.value, period)}
+        return [d for d in decided if d.entity not in outside]
+
+    # -- fact boxes ----------------------------------------------------------------------------
+    def _fact_row(self, source: Source, text: str, folded: str, sentence: Sentence, hits: list[Hit],
+                  current: tuple[str, str] | None) -> list[Decided] | None:
+        """`Key | Value` (or `Key: Value` with a known key) rows of a fact box, else None."""
+        row = _split_row(text, sentence.start, sentence.end)
+        if row is None:
+            return None
+        (ks, ke), (vs, ve) = row
+        key_hits = [h for h in hits if ks <= h.start and h.end <= ke and h.kind == "entity"]
+        key = folded[ks:ke]
+        for h in key_hits:
+            key = key.replace(folded[h.start:h.end], " ")
+        key = " ".join(key.replace("'s", " ").split())
+        field = next((f for label, f in self.labels if key == label), None)
+        if field is None:
+            return None
+        if key_hits:
+            entity = key_hits[0].entity
+            kind = self.pack.entity_by_id[entity].kind
+        elif current is not None:
+            entity, kind = current
+        else:
+            return []
+        if kind not in field.applies_to:
+            return []
+        value = self._row_value(source, text, vs, ve, hits, field)
+        return [Decided(entity, field, value[0], value[1], "fact-box")] if value else []
+
+    def _row_value(self, source: Source, text: str, vs: int, ve: int, hits: list[Hit],
+                   field: FieldSpec) -> tuple[TypedValue, Found] | None:
+        chunk = text[vs:ve]
+        if field.type == "date":
+            for d in find_dates(chunk, anchor=source.published, fiscal_start_month=self.pack.fiscal_year_start_month):
+                return d.value, Found(vs + d.start, vs + d.end, "date", date=d)
+        if field.type == "quantity" and field.unit:
+            for q in find_quantities(chunk):
+                typed = q.to(field.unit)
+                if typed is not None:
+                    return typed, Found(vs + q.start, vs + q.end, "quantity", quantity=q)
+        if field.type == "ref":
+            for h in hits:
+                if vs <= h.start and h.end <= ve and h.kind == "ref":
+                    ref_id = next((i for c, i in h.refs if c == field.catalogue), None)
+                    if ref_id is not None:
+                        return RefValue(id=ref_id, text=text[h.start:h.end]), Found(h.start, h.end, "ref", hit=h)
+        return None
+
+
+# -- helpers ---------------------------------------------------------------------------------
+_ROW_SPLIT = re.compile(r"\s*\|\s*")
+
+
+def _split_row(text: str, start: int, end: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The key and value spans of a fact-box row: `Key | Value`, `| Key | Value |` or `Key: Value`."""
+    line = text[start:end]
+    if "|" in line:
+        cells = [(m.start(), m.end()) for m in re.finditer(r"[^|]+", line) if line[m.start():m.end()].strip()]
+        if len(cells) < 2 or set(line.replace("|", "").strip()) <= set("-: "):
+            return None
+        (ks, ke), (vs, ve) = cells[0], cells[1]
+    elif ":" in line[:40]:
+        colon = line.index(":")
+        (ks, ke), (vs, ve) = (0, colon), (colon + 1, len(line))
+    else:
+        return None
+    ks, ke = _strip(line, ks, ke)
+    vs, ve = _strip(line, vs, ve)
+    if ke <= ks or ve <= vs:
+        return None
+    return (start + ks, start + ke), (start + vs, start + ve)
+
+
+def _strip(line: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and line[s] in " \t*_":
+        s += 1
+    while e > s and line[e - 1] in " \t*_":
+        e -= 1
+    return s, e
+
+
+def _overlaps(s: int, e: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(a < e and s < b for a, b in spans)
+
+
+def _clause_bounds(clauses: list[int], at: int, sentence: Sentence) -> tuple[int, int]:
+    i = bisect.bisect_right(clauses, at)
+    lo = clauses[i - 1] if i else sentence.start
+    hi = clauses[i] if i < len(clauses) else sentence.end
+    return lo, hi
+
+
+def _words_between(folded: str, a: int, b: int) -> int:
+    return len(_WORD.findall(folded, a, b)) if b > a else 0
+
+
+def _nearest(pattern: re.Pattern[str] | None, folded: str, lo: int, hi: int, start: int, end: int,
+             exclude: re.Pattern[str] | None = None) -> int | None:
+    """Words between the value and the nearest match of `pattern` in `[lo, hi)`, or None."""
+    if pattern is None:
+        return None
+    best: int | None = None
+    for match in pattern.finditer(folded, lo, hi):
+        if match.start() < end and start < match.end():
+            continue
+        if exclude is not None and exclude.fullmatch(match.group(0)):
+            continue
+        distance = _words_between(folded, match.end(), start) if match.end() <= start \
+            else _words_between(folded, end, match.start())
+        if best is None or distance < best:
+            best = distance
+    return best
+
+
+def _rank(folded: str, match: re.Match[str], value: Found) -> tuple[bool, int]:
+    """How near a trigger is to a value: same phrase first (no punctuation between), then words."""
+    a, b = (match.end(), value.start) if match.end() <= value.start else (value.end, match.start())
+    return bool(_PUNCTUATION.search(folded, a, b)), _words_between(folded, a, b)
+
+
+def _in_period(value: DateValue, period: str) -> bool:
+    year = int(period[:4])
+    start, end = value.start, value.end
+    return (start is None or start.year <= year) and (end is None or end.year >= year)
+
+
+def _update_current(mentions: list[Mention], current: tuple[str, str] | None, block: int,
+                    sentence_block: int) -> tuple[tuple[str, str] | None, int]:
+    """The entity later sentences may refer back to: the last one named here."""
+    named = [m for m in mentions if m.via in ("alias", "named-other")]
+    if named:
+        last = named[-1]
+        return ((last.entity, last.kind) if last.entity and last.kind else None), sentence_block
+    if any(m.via == "carried" for m in mentions):
+        return current, sentence_block
+    return current, block
+
+
+def _prune(decided: list[Decided], pack: DomainPack) -> list[Decided]:
+    """One claim per (entity, field, value) in a sentence; a ref whose descendant is also named goes."""
+    seen: dict[tuple[str, str, str], Decided] = {}
+    for d in decided:
+        seen.setdefault((d.entity, d.field.id, value_key(d.value)), d)
+    out = []
+    for d in seen.values():
+        if isinstance(d.value, RefValue) and d.field.catalogue:
+            ref_id = d.value.id
+            finer = [o for o in seen.values() if o.entity == d.entity and o.field.id == d.field.id and
+                     isinstance(o.value, RefValue) and o.value.id != ref_id and
+                     ref_id in pack.lineage(d.field.catalogue, o.value.id)]
+            if finer:
+                continue
+        out.append(d)
+    return out
+
+
+_EXTRACTORS: dict[int, tuple[DomainPack, Extractor]] = {}
+
+
+def extractor_for(pack: DomainPack) -> Extractor:
+    """The compiled extractor for `pack`, built once per pack object."""
+    entry = _EXTRACTORS.get(id(pack))
+    if entry is None or entry[0] is not pack:
+        entry = (pack, Extractor(pack))
+        _EXTRACTORS[id(pack)] = entry
+    return entry[1]
+
+
+def extract_claims(source: Source, pack: DomainPack) -> list[Claim]:
+    """Every claim `source` states under `pack`, in text order."""
+    return extractor_for(pack).extract(source)

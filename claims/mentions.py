@@ -1,0 +1,120 @@
+"""Matchers built from a domain pack: aliases (one Aho–Corasick automaton) and cue phrases.
+
+Every matcher runs on folded text (see `segment.fold`), so offsets are those of the source.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import ahocorasick
+
+from claims.pack import DomainPack, expand_alias
+from claims.segment import fold
+
+HitKind = Literal["entity", "other", "ref"]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A name found in the text: a tracked entity, an untracked object, or catalogue refs."""
+
+    start: int
+    end: int
+    kind: HitKind
+    entity: str = ""
+    refs: tuple[tuple[str, str], ...] = ()      # (catalogue, id) pairs a ref alias can stand for
+
+
+@dataclass(frozen=True, slots=True)
+class _Payload:
+    kind: HitKind
+    entity: str
+    ref: tuple[str, str] | None
+    exact: str | None           # acronyms must match as written (folded dashes only)
+    length: int
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+class AliasMatcher:
+    """All aliases of a pack in one automaton; `find` returns leftmost-longest whole-word hits."""
+
+    def __init__(self, pack: DomainPack) -> None:
+        table: dict[str, list[_Payload]] = {}
+        for entity in pack.entities:
+            for alias in (a for t in entity.aliases for a in expand_alias(t)):
+                self._add(table, alias, "entity", entity.id, None)
+        for name in pack.others:
+            for alias in expand_alias(name):
+                self._add(table, alias, "other", "", None)
+        for catalogue, entries in sorted(pack.catalogues.items()):
+            for entry in entries:
+                for alias in [entry.id, *entry.aliases] if not entry.aliases else entry.aliases:
+                    self._add(table, alias, "ref", "", (catalogue, entry.id))
+        self._automaton = ahocorasick.Automaton()
+        for key, payloads in table.items():
+            self._automaton.add_word(key, tuple(payloads))
+        self._automaton.make_automaton()
+
+    @staticmethod
+    def _add(table: dict[str, list[_Payload]], alias: str, kind: HitKind, entity: str,
+             ref: tuple[str, str] | None) -> None:
+        alias = alias.strip()
+        if not alias:
+            return
+        exact = fold(alias).upper() if not any(c.islower() for c in alias) else None
+        key = fold(alias)
+        payload = _Payload(kind, entity, ref, alias.translate(str.maketrans("\u2013\u2014", "--")) if exact else None,
+                           len(key))
+        bucket = table.setdefault(key, [])
+        if payload not in bucket:
+            bucket.append(payload)
+
+    def find(self, folded: str, original: str, start: int = 0, end: int | None = None) -> list[Hit]:
+        """Hits in `folded[start:end]`, leftmost-longest, not overlapping, whole words only."""
+        end = len(folded) if end is None else end
+        found: list[tuple[int, int, tuple[_Payload, ...]]] = []
+        for last, payloads in self._automaton.iter(folded, start, end):
+            length = payloads[0].length
+            first = last - length + 1
+            if first > start and _is_word_char(folded[first - 1]) and _is_word_char(folded[first]):
+                continue
+            if last + 1 < end and _is_word_char(folded[last + 1]) and _is_word_char(folded[last]):
+                continue
+            kept = tuple(p for p in payloads if p.exact is None or _same_exact(original[first:last + 1], p.exact))
+            if kept:
+                found.append((first, last + 1, kept))
+        found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+        hits: list[Hit] = []
+        cursor = start
+        for first, stop, payloads in found:
+            if first < cursor:
+                continue
+            hits.append(_to_hit(first, stop, payloads))
+            cursor = stop
+        return hits
+
+
+def _same_exact(text: str, exact: str) -> bool:
+    return text.translate(str.maketrans("\u2010\u2011\u2012\u2013\u2014", "-----")) == exact
+
+
+def _to_hit(start: int, end: int, payloads: tuple[_Payload, ...]) -> Hit:
+    for kind in ("entity", "other"):
+        for p in payloads:
+            if p.kind == kind:
+                return Hit(start, end, kind, entity=p.entity)
+    return Hit(start, end, "ref", refs=tuple(p.ref for p in payloads if p.ref is not None))
+
+
+def phrase_pattern(phrases: list[str] | set[str]) -> re.Pattern[str] | None:
+    """One regex that finds any of `phrases` as whole words in folded text, longest first."""
+    cleaned = sorted({fold(p.strip()) for p in phrases if p.strip()}, key=lambda p: (-len(p), p))
+    if not cleaned:
+        return None
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in cleaned)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])")

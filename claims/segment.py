@@ -1,0 +1,77 @@
+"""Sentence segmentation and text folding, with offsets into the source text kept exact."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Dashes and quotes folded to ASCII, one character for one, so offsets stay valid.
+_FOLD = str.maketrans({
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
+})
+
+# Words after which a full stop does not end a sentence.
+ABBREVIATIONS = frozenset("""
+dr mr mrs ms prof st no nos vs etc e.g i.e jan feb mar apr jun jul aug sep sept oct nov dec
+mk inc ltd co corp gen lt col capt sgt rep sen gov jr sr fig approx est dept univ u.s u.k
+""".split())
+
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_BLOCK = re.compile(r"[^\n]*\S[^\n]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence's span in the source text and the 0-based index of the line it starts on."""
+
+    start: int
+    end: int
+    line_index: int
+    block: int          # blocks are runs of non-blank lines; carry-over never crosses them
+
+
+def fold(text: str) -> str:
+    """Lower-cased text with dashes and quotes folded to ASCII; same length as `text`."""
+    low = text.translate(_FOLD).lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c) == 1 else o for c, o in zip((ch.lower() for ch in text.translate(_FOLD)), text))
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """The sentences of `text`: each line is split at sentence ends that are not abbreviations."""
+    out: list[Sentence] = []
+    block, line_index, last_end = 0, 0, 0
+    for line in _BLOCK.finditer(text):
+        breaks = text.count("\n", last_end, line.start())
+        line_index += breaks
+        if breaks > 1:
+            block += 1
+        last_end = line.start()
+        for start, end in _split_line(text, line.start(), line.end()):
+            out.append(Sentence(start, end, line_index, block))
+    return out
+
+
+def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, cursor = [], start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        word = _WORD_BEFORE.search(text, cursor, match.start())
+        token = word.group(1).lower().rstrip(".") if word else ""
+        if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+            continue
+        spans.append((cursor, match.end()))
+        cursor = match.end()
+        while cursor < end and text[cursor].isspace():
+            cursor += 1
+    spans.append((cursor, end))
+    return [(s, e) for s, e in (_trim(text, s, e) for s, e in spans) if e > s]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
