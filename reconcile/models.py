@@ -5,7 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from claims import TypedValue
+from claims import Claim, TypedValue
+from sources import Problem, Source
 
 Status = Literal["conflict", "refinement", "agreement", "single-source"]
 Relation = Literal["equal", "compatible", "conflict"]
@@ -63,3 +64,36 @@ class Finding(BaseModel):
     review: ReviewState | None = None
     hint: str | None = None
     suggestion: Suggestion | None = None
+
+
+class ReviewDecision(BaseModel):
+    """One analyst decision as stored in reviews.yaml, tied to the values it covered.
+
+    `values` and `value` are `claims.value_label` strings, so the file reads well and diffs cleanly.
+    """
+
+    model_config = _FROZEN
+    entity: str
+    field: str
+    values: list[str]
+    verdict: Verdict
+    value: str | None = None
+    reason: DismissReason | None = None
+    note: str | None = None
+    who: str
+    when: str
+    finding_id: str | None = None  # informational: the finding's id when decided
+
+
+class ReportData(BaseModel):
+    """Everything one run produced: what every renderer in `reports` draws from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    corpus: str
+    sources: list[Source]
+    claims: list[Claim]
+    findings: list[Finding]
+    problems: list[Problem]
+    orphans: list[ReviewDecision] = []
+    reliability: dict[str, float] = {}
+    copy_clusters: list[list[str]] = []
