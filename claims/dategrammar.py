@@ -100,6 +100,7 @@ MONTH = rf"(?:{_proper(list(MONTHS))})(?![A-Za-z])\.?"
 WEEKDAY = rf"(?:(?:{_proper(list(WEEKDAYS))})(?![A-Za-z])\.?,?{S})?"
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\dA-Za-z])"
 THE = rf"(?:[Tt]he{S})?"
+COUNT = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 PART = _either_case(list(YEAR_PARTS))
 SEASON = _either_case(list(SEASONS))
 DAY_SEP = rf"(?:{DASH}|{S}(?:to|until|till|through|and){S})"
@@ -113,11 +114,34 @@ UNITS = "|".join(
     for u in sorted(UNIT_WORDS, key=len, reverse=True)
 )
 
+# --- reading the words of a match ----------------------------------------------------------
+
+def month_number(word: str | None) -> int:
+    """The month number of a month name or abbreviation (`Sept.` -> 9)."""
+    return MONTHS[(word or "").rstrip(".").lower()]
+
+
+def number_in(text: str | None) -> int:
+    """The leading number of a day or year group (`1st` -> 1)."""
+    digits = "".join(ch for ch in text or "" if ch.isdigit())
+    return int(digits)
+
+
+def full_year(text: str | None, *, after: int | None = None) -> int:
+    """A four-digit year; a two-digit one is read after `after` (`2027-28`) or in 1970..2069."""
+    number = number_in(text)
+    if len(text or "") == 4:
+        return number
+    if after is None:
+        return number + (1900 if number >= 70 else 2000)
+    year = after // 100 * 100 + number
+    return year if year > after else year + 100
+
+
 # --- the forms, most specific first (the first alternative that matches at a position wins) ---
 
 FORMS: tuple[tuple[str, str], ...] = (
-    ("rel_offset", rf"(?P<w>[Ii]n|[Ww]ithin){S}(?P<n>\d{{1,2}}|{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))}){S}years?"
-                   rf"(?:['\u2019]s?{S}time)?"),
+    ("rel_offset", rf"(?P<w>[Ii]n|[Ww]ithin){S}(?P<n>\d{{1,2}}|{COUNT}){S}years?(?:['\u2019]s?{S}time)?"),
     ("rel_decade", rf"(?:(?P<p>[Ll]ater|[Ee]arlier|{PART})(?:{S}|-))?(?P<w>[Tt]his|[Nn]ext){S}decade"),
     ("rel_year", rf"(?:(?P<p>[Ll]ater|[Ee]arlier|{PART})(?:{S}|-))?(?P<w>[Tt]his|[Nn]ext|[Ll]ast){S}year"),
     ("rel_month", rf"(?:(?P<p>[Ll]ater|[Ee]arlier){S})?(?P<w>[Tt]his|[Nn]ext|[Ll]ast){S}month"),
@@ -141,8 +165,8 @@ FORMS: tuple[tuple[str, str], ...] = (
                rf"(?:[-/\u2013](?P<y2>{YEAR}|{YY}))?"),
     ("decade", rf"{THE}(?:(?P<p>{PART})(?:{S}|{DASH}))?(?P<d>(?:19|20|21)\d)0['\u2019]?s"),
     ("part_year", rf"(?P<p>{PART})(?:{S}|{DASH})(?P<y>{YEAR})"),
-    ("year_range", rf"(?:[Ff]rom{S})?(?P<y1>{YEAR})(?:(?P<sep>{DASH}|\s?/\s?)|{S}(?:to|until|till|through){S})"
-                   rf"(?P<y2>{YEAR}|{YY})"),
+    ("year_range", rf"(?:[Ff]rom{S})?(?P<y1>{YEAR})"
+                   rf"(?:(?P<sep>{DASH}|\s?/\s?)|{S}(?:to|until|till|through){S})(?P<y2>{YEAR}|{YY})"),
     ("year", rf"(?P<y>{YEAR})"),
 )
 

@@ -15,15 +15,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from claims.dategrammar import (
-    DECADE_PARTS, FORM_PATTERNS, HALVES, MASTER, MONTHS, NUMBER_WORDS,
-    QUALIFIER_WORDS, QUARTERS, SEASONS, YEAR_PARTS, scan,
+    DECADE_PARTS, FORM_PATTERNS, HALVES, MASTER, NUMBER_WORDS, QUALIFIER_WORDS, QUARTERS,
+    SEASONS, YEAR_PARTS, full_year, month_number, number_in, scan,
 )
 from claims.values import DateQualifier, DateValue
 from sources import Published
 
 ONE_DAY = dt.timedelta(days=1)
 # Longest text normalise_date reads: a date expression is short, and this bounds the work.
-MAX_EXPRESSION = 120
+MAX_EXPRESSION = 240
 # What each kind of prefix word does: (effect on the bounds, qualifier, marks a target).
 # "after 2025" starts the day after 2025 ends; "before 2030" ends the day before 2030 starts
 # (CONTRACT.md gives these an open interval and no qualifier).
@@ -224,60 +224,38 @@ def _unanchored(rule: str) -> _Reading:
     return _Reading(start=None, end=None, rule=rule, unanchored=True)
 
 
-def _month(word: str | None) -> int:
-    """The month number of a month name or abbreviation (`Sept.` -> 9)."""
-    return MONTHS[(word or "").rstrip(".").lower()]
-
-
-def _int(text: str | None) -> int:
-    """The leading number of a day or year group (`1st` -> 1)."""
-    digits = "".join(ch for ch in text or "" if ch.isdigit())
-    return int(digits)
-
-
-def _full_year(text: str | None, *, after: int | None = None) -> int:
-    """A four-digit year; a two-digit one is read after `after` (`2027-28`) or in 1970..2069."""
-    number = _int(text)
-    if len(text or "") == 4:
-        return number
-    if after is None:
-        return number + (1900 if number >= 70 else 2000)
-    year = after // 100 * 100 + number
-    return year if year > after else year + 100
-
-
 # --- interpreters: one per grammar form -------------------------------------------------------
 
 def _year(g: Groups, _: _Context) -> _Reading | None:
-    year = _int(g["y"])
+    year = number_in(g["y"])
     return _span("date.year.v1", _years(year, year))
 
 
 def _year_range(g: Groups, _: _Context) -> _Reading | None:
-    first = _int(g["y1"])
+    first = number_in(g["y1"])
     text = g["y2"] or ""
-    number = _int(text)
+    number = number_in(text)
     # "2025-04" is April 2025, but "2025-26" and "2011-12" are two years: the next year wins.
     if len(text) == 2 and (g.get("sep") or "").strip() in {"-", "/"} and number != (first + 1) % 100:
         if 1 <= number <= 12:
             return _span("date.iso-month.v1", _months(first, number, 1))
         return None
-    last = _full_year(text, after=first)
+    last = full_year(text, after=first)
     return _span("date.year-range.v1", _years(first, last), f"{first}/{last}")
 
 
 def _iso_date(g: Groups, _: _Context) -> _Reading | None:
-    day = _day(_int(g["y"]), _int(g["m"]), _int(g["d"]))
+    day = _day(number_in(g["y"]), number_in(g["m"]), number_in(g["d"]))
     return None if day is None else _span("date.iso-date.v1", (day, day))
 
 
 def _day_mdy(g: Groups, _: _Context) -> _Reading | None:
-    day = _day(_int(g["y"]), _month(g["m"]), _int(g["d"]))
+    day = _day(number_in(g["y"]), month_number(g["m"]), number_in(g["d"]))
     return None if day is None else _span("date.day.v1", (day, day))
 
 
 def _month_year(g: Groups, _: _Context) -> _Reading | None:
-    return _span("date.month-year.v1", _months(_int(g["y"]), _month(g["m"]), 1))
+    return _span("date.month-year.v1", _months(number_in(g["y"]), month_number(g["m"]), 1))
 
 
 def _nearest_year(month: int, day: int, anchor: Published) -> int | None:
@@ -292,19 +270,19 @@ def _nearest_year(month: int, day: int, anchor: Published) -> int | None:
 def _month_day(g: Groups, context: _Context) -> _Reading | None:
     if context.anchor is None:
         return _unanchored("date.month-day.v1")
-    month, number = _month(g["m"]), _int(g["d"])
+    month, number = month_number(g["m"]), number_in(g["d"])
     year = _nearest_year(month, number, context.anchor)
     day = None if year is None else _day(year, month, number)
     return None if day is None else _span("date.month-day.v1", (day, day))
 
 
 def _day_range(g: Groups, context: _Context) -> _Reading | None:
-    m1 = _month(g["m1"] or g["m2"])
-    m2 = _month(g["m2"] or g["m1"])
-    d1, d2 = _int(g["d1"]), _int(g["d2"])
+    m1 = month_number(g["m1"] or g["m2"])
+    m2 = month_number(g["m2"] or g["m1"])
+    d1, d2 = number_in(g["d1"]), number_in(g["d2"])
     wraps = (m2, d2) < (m1, d1)  # "December 30 to January 2"
     if g["y"] is not None:
-        year = _int(g["y"]) - wraps
+        year = number_in(g["y"]) - wraps
         rule = "date.day-range.v1"
     elif context.anchor is None:
         return _unanchored("date.month-day-range.v1")
@@ -318,38 +296,38 @@ def _day_range(g: Groups, context: _Context) -> _Reading | None:
 
 
 def _season(g: Groups, _: _Context) -> _Reading | None:
-    year = _int(g["y"])
+    year = number_in(g["y"])
     first, code = SEASONS[(g["s"] or "").lower()]
     return _span("date.season.v1", _months(year, first, 3), f"{year}-{code}")
 
 
 def _part_year(g: Groups, _: _Context) -> _Reading | None:
-    year = _int(g["y"])
+    year = number_in(g["y"])
     first, last, code = YEAR_PARTS[(g["p"] or "").lower()]
     return _span("date.part-year.v1", _months(year, first, last - first + 1), f"{year}-{code}")
 
 
 def _half(g: Groups, _: _Context) -> _Reading | None:
-    year, half = _int(g["y"]), HALVES.get((g["h"] or "").lower()) or _int(g["h"])
+    year, half = number_in(g["y"]), HALVES.get((g["h"] or "").lower()) or number_in(g["h"])
     return _span("date.half-year.v1", _months(year, 6 * half - 5, 6), f"{year}-{39 + half}")
 
 
 def _quarter(g: Groups, _: _Context) -> _Reading | None:
-    year, quarter = _int(g["y"]), QUARTERS.get((g["q"] or "").lower()) or _int(g["q"])
+    year, quarter = number_in(g["y"]), QUARTERS.get((g["q"] or "").lower()) or number_in(g["q"])
     return _span("date.quarter.v1", _months(year, 3 * quarter - 2, 3), f"{year}-{32 + quarter}")
 
 
 def _fiscal(g: Groups, context: _Context) -> _Reading | None:
-    first = _full_year(g["y1"])
+    first = full_year(g["y1"])
     # "FY2025-26" names one fiscal year by the calendar years it touches.
-    if g["y2"] is not None and _full_year(g["y2"], after=first - 1) != first + 1:
+    if g["y2"] is not None and full_year(g["y2"], after=first - 1) != first + 1:
         return None
     bounds = _months(first, context.fiscal_start_month, 12)
     return _span("date.fiscal-year.v1", bounds)
 
 
 def _decade(g: Groups, _: _Context) -> _Reading | None:
-    decade = _int(g["d"]) * 10
+    decade = number_in(g["d"]) * 10
     part = (g["p"] or "").lower()
     if not part:
         return _span("date.decade.v1", _years(decade, decade + 9), f"{decade // 10}X")
@@ -377,11 +355,11 @@ def _relative_year(g: Groups, context: _Context) -> _Reading | None:
     rule = "date.relative-year.v1"
     if context.anchor is None:
         return _unanchored(rule)
-    year = context.anchor.date.year + RELATIVE_OFFSETS[(g["w"] or "").lower()]
+    offset = RELATIVE_OFFSETS[(g["w"] or "").lower()]
+    year = context.anchor.date.year + offset
     parts = {name: (first, last) for name, (first, last, _) in YEAR_PARTS.items()}
-    bounds = _relative_part((g["p"] or "").lower(), RELATIVE_OFFSETS[(g["w"] or "").lower()],
-                            within=_years(year, year), anchor=context.anchor, parts=parts)
-    return _span(rule, bounds)
+    return _span(rule, _relative_part((g["p"] or "").lower(), offset, within=_years(year, year),
+                                      anchor=context.anchor, parts=parts))
 
 
 def _relative_decade(g: Groups, context: _Context) -> _Reading | None:
@@ -418,7 +396,7 @@ def _relative_offset(g: Groups, context: _Context) -> _Reading | None:
     if context.anchor is None:
         reading = _unanchored(rule)
     else:
-        count = NUMBER_WORDS.get((g["n"] or "").lower()) or _int(g["n"])
+        count = NUMBER_WORDS.get((g["n"] or "").lower()) or number_in(g["n"])
         year = context.anchor.date.year + count
         reading = _span(rule, _years(year, year))
     # "within two years" sets a deadline, as "by" does.
