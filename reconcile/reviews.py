@@ -365,10 +365,16 @@ def resolve_finding(findings: Sequence[Finding], ref: str) -> Finding:
     raise ValueError(f"ambiguous prefix {ref!r}, matches: {choices}")
 
 
-def is_open(finding: Finding) -> bool:
-    """True for a conflict that still needs an analyst: unreviewed, changed since, or only noted."""
-    if finding.status != "conflict":
+def is_open(finding: Finding, *, refinements: bool = False) -> bool:
+    """True for a conflict (or, asked for, a refinement) that still needs an analyst: no decision,
+    changed since the decision, or only noted."""
+    if finding.status != "conflict" and not (refinements and finding.status == "refinement"):
         return False
+    return needs_review(finding)
+
+
+def needs_review(finding: Finding) -> bool:
+    """True when no current, closing decision covers the finding (whatever its status)."""
     review = finding.review
     return review is None or review.state == "changed-since-review" or review.verdict == "noted"
 
