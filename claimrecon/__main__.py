@@ -1,0 +1,4 @@
+"""`python -m claimrecon` runs the command line."""
+from claimrecon.cli import main
+
+raise SystemExit(main())

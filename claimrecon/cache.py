@@ -1,0 +1,84 @@
+"""The extraction cache: claims per source, keyed by what they depend on, safe to delete.
+
+A key is the hash of the tool's version, the domain pack's digest, and the source's id,
+content hash and publication date (relative dates are anchored on it). Entries are written
+atomically; one that cannot be read back is recomputed, never trusted.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from pydantic import TypeAdapter, ValidationError
+
+from claims import Claim, DomainPack, content_id
+from sources import Source
+
+from claimrecon import __version__
+
+_CLAIMS = TypeAdapter(list[Claim])
+
+
+class ClaimCache:
+    """A folder of JSON files, one per (source, pack, version)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.corrupted = 0
+
+    def key(self, source: Source, pack: DomainPack) -> str:
+        """The key of `source`'s claims under `pack` and this version of the tool."""
+        return content_id([__version__, pack.digest, source.id, source.content_hash,
+                           str(source.published) if source.published else None, source.line_offset], length=32)
+
+    def get(self, key: str) -> list[Claim] | None:
+        """The cached claims, or None when absent or unreadable (then it is recomputed)."""
+        path = self._path(key)
+        try:
+            data = json.loads(path.read_bytes())
+            if data.get("key") != key:
+                raise ValueError("key mismatch")
+            return _CLAIMS.validate_python(data["claims"])
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, ValidationError):
+            self.corrupted += 1
+            return None
+
+    def put(self, key: str, claims: list[Claim]) -> None:
+        """Store `claims` under `key` atomically; a cache that cannot be written is skipped."""
+        path = self._path(key)
+        payload = {"key": key, "claims": [c.model_dump(mode="json", exclude_none=True) for c in claims]}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._ignore_in_git()
+            write_atomic(path, json.dumps(payload, separators=(",", ":")).encode("utf-8"))
+        except OSError:
+            pass
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def _ignore_in_git(self) -> None:
+        marker = self.folder / ".gitignore"
+        if not marker.exists():
+            write_atomic(marker, b"# claimrecon's extraction cache: safe to delete\n*\n")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and a rename: never a half-written file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
