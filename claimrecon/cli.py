@@ -26,7 +26,7 @@ EXAMPLES = {
     "extract": "claimrecon extract corpus/ --format jsonl > claims.jsonl",
     "report": "claimrecon report corpus/ --format html --output report.html",
     "check": "claimrecon check corpus/ --format github --since origin/main",
-    "review": "claimrecon review accept 3f2a9c --value 2028 --note 'JAXA moved the launch'",
+    "review": "claimrecon review accept 3f2a9c --value 2028 --note 'the agency moved the launch'",
     "reconcile": "claimrecon reconcile flights.csv --mapping flights.yaml --format json",
 }
 
@@ -92,6 +92,7 @@ def run_check(args: argparse.Namespace) -> int:
 def run_review(args: argparse.Namespace) -> int:
     options = _options(args)
     data, _ = build_report(options)
+    _tell_problems(data)
     path = reviews_path(options)
     action = args.action or "list"
     if action == "list":
@@ -208,7 +209,7 @@ def _command(commands: argparse._SubParsersAction, name: str, summary: str, run,
 
 
 def _common(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--domain", metavar="PATH", help="domain pack YAML (default: the bundled India–Japan space pack)")
+    sub.add_argument("--domain", metavar="PATH", help="domain pack YAML (default: the bundled domain pack)")
     sub.add_argument("--reviews", metavar="PATH", help="reviews file (default: reviews.yaml at the corpus root)")
     sub.add_argument("--mapping", metavar="PATH", help="mapping YAML for a wide claims table")
     sub.add_argument("--jobs", "-j", type=int, metavar="N", help="extraction processes (default: all cores)")
