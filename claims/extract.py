@@ -31,6 +31,10 @@ _SUPPLY_NOUNS = re.compile(r"\b(?:instruments?|payloads?|experiments?|sensors?|c
 _SUPPLIES_PART = re.compile(r"\b(?:instruments?|payloads?|experiments?|sensors?)\s+(?:from|by)\s+"
                             r"(?:[\w'.-]+\s+){0,4}(?:and\s+|,\s*)?$")
 _NEGATION = re.compile(r"\b(?:not|never|no longer|won't|wouldn't|isn't|aren't|cannot)\s+(?:\w+\s+)?$")
+# Anything a value can start with: a digit, a number word, or a word of a relative date.
+_VALUE_HINT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+                         r"thirty|forty|fifty|sixty|hundred|dozen|half|decade|year|month|spring|summer|autumn|fall|"
+                         r"winter|quarter|week|fortnight)")
 _UNTIL = re.compile(r"\buntil\b")
 _PARTITIVE = re.compile(r"\s+of\s+(?:the|its|their|all)\b")
 
@@ -81,7 +85,6 @@ class Extractor:
         folded = fold(text)
         hits = self.aliases.find(folded, text)
         starts = [h.start for h in hits]
-        line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
         claims: dict[str, Claim] = {}
         current: tuple[str, str] | None = None
         current_block = -1
@@ -92,19 +95,41 @@ class Extractor:
             carried = current if current_block == sentence.block else None
             decided = self._fact_row(source, text, folded, sentence, sentence_hits, current)
             if decided is None:
-                if not sentence_hits and carried is None:
+                if not self._worth_reading(folded, sentence, sentence_hits, carried):
+                    current, current_block = self._named_last(sentence_hits, current, current_block, sentence)
                     continue
                 mentions = self.discourse.mentions(text, folded, sentence.start, sentence.end,
                                                    sentence_hits, carried)
                 decided = self._sentence(source, text, folded, sentence, sentence_hits, mentions)
                 current, current_block = _update_current(mentions, current, current_block, sentence.block)
             for d in _prune(decided, self.pack):
-                claim = self._claim(source, text, sentence, line_starts, d)
+                claim = self._claim(source, text, sentence, d)
                 claims.setdefault(claim.claim_id, claim)
         return sorted(claims.values(), key=lambda c: (c.evidence.start, c.entity, c.field, c.claim_id))
 
-    def _claim(self, source: Source, text: str, sentence: Sentence, line_starts: list[int], d: Decided) -> Claim:
-        line = source.line_offset + bisect.bisect_right(line_starts, d.found.start)
+    def _worth_reading(self, folded: str, sentence: Sentence, hits: list[Hit],
+                       carried: tuple[str, str] | None) -> bool:
+        """Whether a sentence can state a claim: it names or refers back to an entity, and holds a value."""
+        if not any(h.kind == "entity" for h in hits):
+            if carried is None or self.discourse.noun_re is None or \
+                    self.discourse.noun_re.search(folded, sentence.start, sentence.end) is None:
+                return False
+        return any(h.kind == "ref" for h in hits) or \
+            _VALUE_HINT.search(folded, sentence.start, sentence.end) is not None
+
+    def _named_last(self, hits: list[Hit], current: tuple[str, str] | None, block: int,
+                    sentence: Sentence) -> tuple[tuple[str, str] | None, int]:
+        """The entity later sentences may refer back to, from a sentence read no further."""
+        named = [h for h in hits if h.kind in ("entity", "other")]
+        if not named:
+            return current, block
+        last = named[-1]
+        if last.kind == "other":
+            return None, sentence.block
+        return (last.entity, self.pack.entity_by_id[last.entity].kind), sentence.block
+
+    def _claim(self, source: Source, text: str, sentence: Sentence, d: Decided) -> Claim:
+        line = source.line_offset + 1 + text.count("\n", 0, d.found.start)
         evidence = Evidence(quote=text[sentence.start:sentence.end], start=d.found.start, end=d.found.end, line=line)
         return make_claim(source_id=source.id, entity=d.entity, field=d.field.id, value=d.value,
                           evidence=evidence, rule=f"{d.field.id}.{d.form}.v1")

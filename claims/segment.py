@@ -10,6 +10,8 @@ _FOLD = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
 })
 
+_FOLD_PAIRS = tuple((chr(k), v) for k, v in _FOLD.items())
+
 # Words after which a full stop does not end a sentence.
 ABBREVIATIONS = frozenset("""
 dr mr mrs ms prof st no nos vs etc e.g i.e jan feb mar apr jun jul aug sep sept oct nov dec
@@ -33,9 +35,15 @@ class Sentence:
 
 def fold(text: str) -> str:
     """Lower-cased text with dashes and quotes folded to ASCII; same length as `text`."""
-    low = text.translate(_FOLD).lower()
+    low = text.lower()
+    if low.isascii():
+        return low
+    for char, plain in _FOLD_PAIRS:
+        if char in low:
+            low = low.replace(char, plain)
     if len(low) == len(text):
         return low
+    # A few characters lower-case to two (İ → i̇): fold those one by one to keep offsets.
     return "".join(c if len(c) == 1 else o for c, o in zip((ch.lower() for ch in text.translate(_FOLD)), text))
 
 
