@@ -6,8 +6,12 @@ conflict (for `check`), 2 unusable input (a file that could not be read is named
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from claims import PackError
@@ -39,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args.run(args))
+        with _sigterm_interrupts():
+            return int(args.run(args))
     except (InputError, PackError) as exc:
         print(f"claimrecon: {exc}", file=sys.stderr)
         return 2
@@ -49,6 +54,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("claimrecon: interrupted; nothing was written", file=sys.stderr)
         return 130
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM stops a run as Ctrl-C does, so atomic writes remove their temporary files."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pid = os.getpid()
+
+    def interrupt(signum: int, frame: object) -> None:
+        if os.getpid() != pid:  # a forked worker (the pool terminating it): exit quietly, cleaning up
+            raise SystemExit(128 + signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def exit_code(data: ReportData, *, command: str, fail_on: str = "conflict") -> int:
@@ -83,10 +108,14 @@ def run_report(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     options = _options(args)
     data, stats = build_report(options, progress=_progress(args))
-    changed = changed_since(args.since, options.corpus) if args.since else None
+    if args.since:
+        changed: set[str] | None = changed_since(args.since, options.corpus)
+        data = _limit(data, changed)
+    else:  # sources extracted afresh (the rest came from the cache) are what this run changed
+        changed = set(stats.extracted_ids) if stats.cached else None
     check = CheckOptions(changed=changed, fail_on=args.fail_on, summary_path=_summary_path(args))
     _write(args, render_check(data, args.format, check))
-    return exit_code(_limit(data, changed), command="check", fail_on=args.fail_on)
+    return exit_code(data, command="check", fail_on=args.fail_on)
 
 
 def run_review(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,13 +16,12 @@ from pydantic import BaseModel, ConfigDict
 
 from claims import Claim, DomainPack, extract_claims, load_pack
 from reconcile import ReportData, apply_reviews, attach_suggestions, estimate_truth, load_reviews, reconcile_claims
-from sources import InputError, Problem, Source, iter_corpus, sample_corpus
+from sources import InputError, Problem, Source, SourceTask, iter_corpus, load_task, plan_corpus, sample_corpus
 
 from claimrecon.cache import ClaimCache
 
-# Below this many sources to extract, starting processes costs more than it saves.
+# Below this many files, starting processes costs more than it saves.
 _MIN_PARALLEL = 64
-_BATCH = 256
 
 
 class RunOptions(BaseModel):
@@ -89,97 +88,96 @@ def extract_corpus(options: RunOptions, pack: DomainPack,
                    progress: Callable[[int], None] | None = None) -> Extraction:
     """Claims of every source in the corpus, cached and in parallel; output independent of both.
 
-    Sources stream through in batches, so memory holds one batch of texts, not the corpus.
+    Each file is read, hashed, looked up in the cache and, on a miss, extracted by one task,
+    in a worker process when there are enough files to pay for starting them; only the claims
+    (and the source without its text) come back, so memory holds claims, not the corpus.
     """
+    plan = plan_corpus(options.corpus, max_bytes=options.max_bytes, follow_symlinks=options.follow_symlinks)
     cache = cache_for(options)
-    run = _Run(cache, progress)
     jobs = max(1, options.jobs) if options.jobs is not None else max(1, os.cpu_count() or 1)
-    loaded = iter_corpus(options.corpus, max_bytes=options.max_bytes, follow_symlinks=options.follow_symlinks)
-    with _Workers(pack, jobs) as workers:
-        pending: list[tuple[Source, str | None]] = []
-        for source, found in loaded:
-            run.problems.extend(found)
-            if source is not None and not run.from_cache(source, pack):
-                pending.append((source, cache.key(source, pack) if cache else None))
-            if len(pending) >= _BATCH * jobs:
-                run.add(pending, workers.extract([s for s, _ in pending]))
-                pending = []
-        run.add(pending, workers.extract([s for s, _ in pending]))
-    run.stats.corrupted = cache.corrupted if cache else 0
-    run.claims.sort(key=lambda c: (c.source_id, c.evidence.start, c.entity, c.field, c.claim_id))
-    run.problems.sort(key=lambda p: (p.path, p.line or 0, p.message))
-    return Extraction(sorted(run.sources, key=lambda s: s.id), run.claims, run.problems, run.stats)
+    stats = ExtractStats()
+    sources: list[Source] = []
+    claims: list[Claim] = []
+    problems = list(plan.problems)
+    for done in _run_tasks(plan.tasks, _Context(pack, cache.folder if cache else None), jobs):
+        problems.extend(done.problems)
+        stats.corrupted += done.corrupted
+        if done.source is not None:
+            stats.sources += 1
+            sources.append(done.source)
+            claims.extend(done.claims)
+            if done.extracted:
+                stats.extracted += 1
+                stats.extracted_ids.append(done.source.id)
+            else:
+                stats.cached += 1
+        if progress:
+            progress(1)
+    claims.sort(key=lambda c: (c.source_id, c.evidence.start, c.entity, c.field, c.claim_id))
+    problems.sort(key=lambda p: (p.path, p.line or 0, p.message))
+    return Extraction(sorted(sources, key=lambda s: s.id), claims, problems, stats)
 
 
-class _Run:
-    """What extraction has gathered so far."""
+@dataclass(frozen=True)
+class _Context:
+    """What every task needs besides its file: the pack, and the cache folder if any."""
 
-    def __init__(self, cache: ClaimCache | None, progress: Callable[[int], None] | None) -> None:
-        self.cache, self.progress = cache, progress
-        self.stats = ExtractStats()
-        self.sources: list[Source] = []
-        self.claims: list[Claim] = []
-        self.problems: list[Problem] = []
-
-    def from_cache(self, source: Source, pack: DomainPack) -> bool:
-        self.stats.sources += 1
-        self.sources.append(source.model_copy(update={"text": ""}))
-        hit = self.cache.get(self.cache.key(source, pack)) if self.cache else None
-        if hit is None:
-            return False
-        self.stats.cached += 1
-        self.claims.extend(hit)
-        if self.progress:
-            self.progress(1)
-        return True
-
-    def add(self, pending: list[tuple[Source, str | None]], results: list[list[Claim]]) -> None:
-        for (source, key), extracted in zip(pending, results):
-            self.stats.extracted += 1
-            self.stats.extracted_ids.append(source.id)
-            self.claims.extend(extracted)
-            if self.cache and key:
-                self.cache.put(key, extracted)
-            if self.progress:
-                self.progress(1)
+    pack: DomainPack
+    cache_dir: Path | None
 
 
-class _Workers:
-    """Extraction in-process, or in a pool of processes started on the first batch worth it."""
+@dataclass
+class _Done:
+    """One file's outcome: the source without its text, its claims, problems, and how they came."""
 
-    def __init__(self, pack: DomainPack, jobs: int) -> None:
-        self.pack, self.jobs = pack, jobs
-        self.pool: Any = None
-
-    def __enter__(self) -> "_Workers":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.terminate() if exc[0] else self.pool.close()
-            self.pool.join()
-
-    def extract(self, batch: list[Source]) -> list[list[Claim]]:
-        if self.jobs <= 1 or len(batch) < _MIN_PARALLEL:
-            return [extract_claims(source, self.pack) for source in batch]
-        if self.pool is None:
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self.pool = context.Pool(self.jobs, initializer=_init_worker, initargs=(self.pack,))
-        return self.pool.map(_extract_in_worker, batch, chunksize=max(1, len(batch) // (self.jobs * 8)))
+    source: Source | None
+    claims: list[Claim]
+    problems: list[Problem]
+    extracted: bool = False
+    corrupted: int = 0
 
 
-_WORKER_PACK: DomainPack | None = None
+def _process(task: SourceTask, context: _Context) -> _Done:
+    """Load one file, then take its claims from the cache or extract (and cache) them."""
+    source, problems = load_task(task)
+    if source is None:
+        return _Done(None, [], problems)
+    cache = ClaimCache(context.cache_dir) if context.cache_dir is not None else None
+    key = cache.key(source, context.pack) if cache else ""
+    claims = cache.get(key) if cache else None
+    extracted = claims is None
+    if claims is None:
+        claims = extract_claims(source, context.pack)
+        if cache:
+            cache.put(key, claims)
+    return _Done(source.model_copy(update={"text": ""}), claims, problems, extracted,
+                 cache.corrupted if cache else 0)
 
 
-def _init_worker(pack: DomainPack) -> None:
-    global _WORKER_PACK
-    _WORKER_PACK = pack
+def _run_tasks(tasks: list[SourceTask], context: _Context, jobs: int) -> Iterator[_Done]:
+    """Every task's outcome, in task order; in `jobs` processes when there are enough tasks."""
+    if jobs <= 1 or len(tasks) < _MIN_PARALLEL:
+        for task in tasks:
+            yield _process(task, context)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    pool_context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, min(32, len(tasks) // (jobs * 8)))
+    with pool_context.Pool(jobs, initializer=_init_worker, initargs=(context,)) as pool:
+        yield from pool.imap(_process_in_worker, tasks, chunksize=chunk)
 
 
-def _extract_in_worker(source: Source) -> list[Claim]:
-    assert _WORKER_PACK is not None
-    return extract_claims(source, _WORKER_PACK)
+_WORKER_CONTEXT: _Context | None = None
+
+
+def _init_worker(context: _Context) -> None:
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = context
+
+
+def _process_in_worker(task: SourceTask) -> _Done:
+    assert _WORKER_CONTEXT is not None
+    return _process(task, _WORKER_CONTEXT)
 
 
 def build_report(options: RunOptions, *, progress: Callable[[int], None] | None = None) -> tuple[ReportData, ExtractStats]:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from claims.dates import DateMatch, find_dates
 from claims.discourse import Discourse, Mention, governor
 from claims.mentions import AliasMatcher, Hit, phrase_pattern
 from claims.pack import DomainPack, FieldSpec
 from claims.quantities import QuantityMatch, find_quantities
-from claims.segment import Sentence, fold, split_sentences
+from claims.segment import Block, Sentence, fold, split_blocks, split_sentences
 from claims.values import Claim, DateValue, Evidence, RefValue, TypedValue, make_claim, value_key
 from sources import Source
 
@@ -65,7 +65,8 @@ class Extractor:
 
     def __init__(self, pack: DomainPack) -> None:
         self.pack = pack
-        self.aliases = AliasMatcher(pack)
+        self.names = AliasMatcher(pack, names=True)
+        self.refs = AliasMatcher(pack, names=False)
         self.discourse = Discourse(pack)
         self.triggers = {f.id: phrase_pattern(f.triggers) for f in pack.fields}
         self.cues = {f.id: phrase_pattern(f.cue_before) for f in pack.fields}
@@ -83,29 +84,38 @@ class Extractor:
         """Every claim `source` states, sorted by position, entity and field."""
         text = source.text
         folded = fold(text)
-        hits = self.aliases.find(folded, text)
-        starts = [h.start for h in hits]
+        names = self.names.find(folded, text)
+        name_starts = [h.start for h in names]
         claims: dict[str, Claim] = {}
         current: tuple[str, str] | None = None
         current_block = -1
-        for sentence in split_sentences(text):
-            lo = bisect.bisect_left(starts, sentence.start)
-            hi = bisect.bisect_left(starts, sentence.end)
-            sentence_hits = [h for h in hits[lo:hi] if h.end <= sentence.end]
-            carried = current if current_block == sentence.block else None
-            decided = self._fact_row(source, text, folded, sentence, sentence_hits, current)
-            if decided is None:
-                if not self._worth_reading(folded, sentence, sentence_hits, carried):
-                    current, current_block = self._named_last(sentence_hits, current, current_block, sentence)
-                    continue
-                mentions = self.discourse.mentions(text, folded, sentence.start, sentence.end,
-                                                   sentence_hits, carried)
-                decided = self._sentence(source, text, folded, sentence, sentence_hits, mentions)
-                current, current_block = _update_current(mentions, current, current_block, sentence.block)
-            for d in _prune(decided, self.pack):
-                claim = self._claim(source, text, sentence, d)
-                claims.setdefault(claim.claim_id, claim)
+        for block in split_blocks(text):
+            lo, hi = bisect.bisect_left(name_starts, block.start), bisect.bisect_left(name_starts, block.end)
+            if lo == hi and not (current is not None and _may_hold_fact_rows(text, block)):
+                continue    # most of an article names nothing the pack knows: never split into sentences
+            hits = _merge(names[lo:hi], self.refs.find(folded, text, block.start, block.end))
+            for sentence, sentence_hits in _by_sentence(split_sentences(text, block), hits):
+                current, current_block = self._read(source, text, folded, sentence, sentence_hits,
+                                                    current, current_block, claims)
         return sorted(claims.values(), key=lambda c: (c.evidence.start, c.entity, c.field, c.claim_id))
+
+    def _read(self, source: Source, text: str, folded: str, sentence: Sentence, sentence_hits: list[Hit],
+              current: tuple[str, str] | None, current_block: int,
+              claims: dict[str, Claim]) -> tuple[tuple[str, str] | None, int]:
+        """Read one sentence: add its claims, and return the entity later sentences may refer back to."""
+        carried = current if current_block == sentence.block else None
+        decided = self._fact_row(source, text, folded, sentence, sentence_hits, current)
+        if decided is None:
+            if not self._worth_reading(folded, sentence, sentence_hits, carried):
+                return self._named_last(sentence_hits, current, current_block, sentence)
+            mentions = self.discourse.mentions(text, folded, sentence.start, sentence.end,
+                                               sentence_hits, carried)
+            decided = self._sentence(source, text, folded, sentence, sentence_hits, mentions)
+            current, current_block = _update_current(mentions, current, current_block, sentence.block)
+        for d in _prune(decided, self.pack):
+            claim = self._claim(source, text, sentence, d)
+            claims.setdefault(claim.claim_id, claim)
+        return current, current_block
 
     def _worth_reading(self, folded: str, sentence: Sentence, hits: list[Hit],
                        carried: tuple[str, str] | None) -> bool:
@@ -131,7 +141,10 @@ class Extractor:
     def _claim(self, source: Source, text: str, sentence: Sentence, d: Decided) -> Claim:
         line = source.line_offset + 1 + text.count("\n", 0, d.found.start)
         evidence = Evidence(quote=text[sentence.start:sentence.end], start=d.found.start, end=d.found.end, line=line)
-        return make_claim(source_id=source.id, entity=d.entity, field=d.field.id, value=d.value,
+        value = d.value
+        if isinstance(value, RefValue):  # the words as written, not their folded (lower-case) form
+            value = value.model_copy(update={"text": text[d.found.start:d.found.end]})
+        return make_claim(source_id=source.id, entity=d.entity, field=d.field.id, value=value,
                           evidence=evidence, rule=f"{d.field.id}.{d.form}.v1")
 
     # -- prose sentences -----------------------------------------------------------------------
@@ -417,6 +430,26 @@ class Extractor:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+def _may_hold_fact_rows(text: str, block: Block) -> bool:
+    chunk = text[block.start:block.end]
+    return "|" in chunk or ":" in chunk
+
+
+def _merge(names: list[Hit], refs: list[Hit]) -> list[Hit]:
+    """Names and refs in text order; a ref inside a name is part of the name ("H3" in no name, but
+    "Japan" in "Japan-India Space Dialogue")."""
+    kept = [r for r in refs if not any(n.start < r.end and r.start < n.end for n in names)]
+    return sorted(names + kept, key=lambda h: (h.start, h.end))
+
+
+def _by_sentence(sentences: list[Sentence], hits: list[Hit]) -> Iterator[tuple[Sentence, list[Hit]]]:
+    """Each sentence with the hits that lie inside it."""
+    starts = [h.start for h in hits]
+    for sentence in sentences:
+        lo, hi = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
+        yield sentence, [h for h in hits[lo:hi] if h.end <= sentence.end]
+
+
 _ROW_SPLIT = re.compile(r"\s*\|\s*")
 
 

@@ -36,29 +36,33 @@ class _Payload:
     length: int
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum()
-
-
 class AliasMatcher:
-    """All aliases of a pack in one automaton; `find` returns leftmost-longest whole-word hits."""
+    """Aliases of a pack in one automaton; `find` returns leftmost-longest whole-word hits.
 
-    def __init__(self, pack: DomainPack) -> None:
+    `names=True` holds the names of objects (tracked entities and untracked ones), `names=False`
+    the catalogue refs: names are rare and searched everywhere, refs only where names are.
+    """
+
+    def __init__(self, pack: DomainPack, *, names: bool = True) -> None:
         table: dict[str, list[_Payload]] = {}
-        for entity in pack.entities:
-            for alias in (a for t in entity.aliases for a in expand_alias(t)):
-                self._add(table, alias, "entity", entity.id, None)
-        for name in pack.others:
-            for alias in expand_alias(name):
-                self._add(table, alias, "other", "", None)
-        for catalogue, entries in sorted(pack.catalogues.items()):
-            for entry in entries:
-                for alias in [entry.id, *entry.aliases] if not entry.aliases else entry.aliases:
-                    self._add(table, alias, "ref", "", (catalogue, entry.id))
+        if names:
+            for entity in pack.entities:
+                for alias in (a for t in entity.aliases for a in expand_alias(t)):
+                    self._add(table, alias, "entity", entity.id, None)
+            for name in pack.others:
+                for alias in expand_alias(name):
+                    self._add(table, alias, "other", "", None)
+        else:
+            for catalogue, entries in sorted(pack.catalogues.items()):
+                for entry in entries:
+                    for alias in entry.aliases or [entry.id]:
+                        self._add(table, alias, "ref", "", (catalogue, entry.id))
         self._automaton = ahocorasick.Automaton()
         for key, payloads in table.items():
             self._automaton.add_word(key, tuple(payloads))
-        self._automaton.make_automaton()
+        if table:
+            self._automaton.make_automaton()
+        self._empty = not table
 
     @staticmethod
     def _add(table: dict[str, list[_Payload]], alias: str, kind: HitKind, entity: str,
@@ -77,13 +81,15 @@ class AliasMatcher:
     def find(self, folded: str, original: str, start: int = 0, end: int | None = None) -> list[Hit]:
         """Hits in `folded[start:end]`, leftmost-longest, not overlapping, whole words only."""
         end = len(folded) if end is None else end
+        if self._empty:
+            return []
         found: list[tuple[int, int, tuple[_Payload, ...]]] = []
         for last, payloads in self._automaton.iter(folded, start, end):
             length = payloads[0].length
             first = last - length + 1
-            if first > start and _is_word_char(folded[first - 1]) and _is_word_char(folded[first]):
+            if first > start and folded[first - 1].isalnum() and folded[first].isalnum():
                 continue
-            if last + 1 < end and _is_word_char(folded[last + 1]) and _is_word_char(folded[last]):
+            if last + 1 < end and folded[last + 1].isalnum() and folded[last].isalnum():
                 continue
             kept = tuple(p for p in payloads if p.exact is None or _same_exact(original[first:last + 1], p.exact))
             if kept:

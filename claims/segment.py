@@ -20,7 +20,9 @@ mk inc ltd co corp gen lt col capt sgt rep sen gov jr sr fig approx est dept uni
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
-_BLOCK = re.compile(r"[^\n]*\S[^\n]*")
+# From a line's first non-space character to its end: `[^\n]*\S` would backtrack over a
+# line of spaces from every position, quadratic in its length.
+_BLOCK = re.compile(r"\S[^\n]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,18 +49,44 @@ def fold(text: str) -> str:
     return "".join(c if len(c) == 1 else o for c, o in zip((ch.lower() for ch in text.translate(_FOLD)), text))
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """The sentences of `text`: each line is split at sentence ends that are not abbreviations."""
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A run of non-blank lines: a paragraph, a heading with its fact box, a list."""
+
+    start: int
+    end: int
+    index: int
+
+
+_BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
+def split_blocks(text: str) -> list[Block]:
+    """The blocks of `text`, split at blank lines."""
+    out: list[Block] = []
+    cursor = 0
+    for match in _BLANK_LINES.finditer(text):
+        if text[cursor:match.start()].strip():
+            out.append(Block(cursor, match.start(), len(out)))
+        cursor = match.end()
+    if text[cursor:].strip():
+        out.append(Block(cursor, len(text), len(out)))
+    return out
+
+
+def split_sentences(text: str, block: Block | None = None) -> list[Sentence]:
+    """The sentences of `text` (or of one block): each line is split at sentence ends that are
+    not abbreviations."""
+    blocks = [block] if block is not None else split_blocks(text)
     out: list[Sentence] = []
-    block, line_index, last_end = 0, 0, 0
-    for line in _BLOCK.finditer(text):
-        breaks = text.count("\n", last_end, line.start())
-        line_index += breaks
-        if breaks > 1:
-            block += 1
-        last_end = line.start()
-        for start, end in _split_line(text, line.start(), line.end()):
-            out.append(Sentence(start, end, line_index, block))
+    for current in blocks:
+        line_index = text.count("\n", 0, current.start)
+        last_end = current.start
+        for line in _BLOCK.finditer(text, current.start, current.end):
+            line_index += text.count("\n", last_end, line.start())
+            last_end = line.start()
+            for start, end in _split_line(text, line.start(), line.end()):
+                out.append(Sentence(start, end, line_index, current.index))
     return out
 
 

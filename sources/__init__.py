@@ -1,11 +1,22 @@
 """Sources: a corpus of articles with their metadata, and the problems met reading it."""
-from sources.corpus import Corpus, iter_corpus, load_corpus, load_source, sample_corpus
+from sources.corpus import (
+    Corpus,
+    CorpusPlan,
+    SourceTask,
+    iter_corpus,
+    load_corpus,
+    load_source,
+    load_task,
+    plan_corpus,
+    sample_corpus,
+)
 from sources.errors import FrontMatterError, InputError, ManifestError, SourceFileError
 from sources.models import Problem, Published, Source
 from sources.yamldoc import LocatedYaml, describe_loc, parse_yaml_located
 
 __all__ = [
     "Corpus",
+    "CorpusPlan",
     "FrontMatterError",
     "InputError",
     "LocatedYaml",
@@ -14,10 +25,13 @@ __all__ = [
     "Published",
     "Source",
     "SourceFileError",
+    "SourceTask",
     "describe_loc",
     "iter_corpus",
     "load_corpus",
     "load_source",
+    "load_task",
     "parse_yaml_located",
+    "plan_corpus",
     "sample_corpus",
 ]

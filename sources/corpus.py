@@ -24,7 +24,7 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -77,13 +77,29 @@ def load_corpus(root: str | Path | None = None, *, max_bytes: int = DEFAULT_MAX_
                   problems=sorted(problems, key=lambda p: (p.path, p.line or 0, p.message)))
 
 
-def iter_corpus(root: str | Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                follow_symlinks: bool = False, manifest: str | Path | None = None,
-                today: dt.date | None = None) -> Iterator[Loaded]:
-    """`(source or None, problems)` one file at a time, in id order, so memory stays bounded.
+class SourceTask(NamedTuple):
+    """One file to load, with the metadata the manifest gives it: picklable, for worker processes."""
 
-    Corpus-wide problems (the manifest, the walk) come first; manifest entries that name no
-    file come last. Raises SourceFileError when `root` is not a folder.
+    candidate: Candidate
+    fields: dict[str, Any]
+    max_bytes: int
+    today: dt.date
+
+
+class CorpusPlan(NamedTuple):
+    """What loading a corpus involves: one task per file, and the corpus-wide problems."""
+
+    tasks: list[SourceTask]
+    problems: list[Problem]
+
+
+def plan_corpus(root: str | Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                follow_symlinks: bool = False, manifest: str | Path | None = None,
+                today: dt.date | None = None) -> CorpusPlan:
+    """The files of a corpus to load (in id order) and the problems of the manifest and the walk.
+
+    Raises SourceFileError when `root` is not a folder. Duplicate ids and manifest entries that
+    name no file are among the problems.
     """
     folder = sample_corpus() if root is None else Path(root)
     if not folder.is_dir():
@@ -92,16 +108,36 @@ def iter_corpus(root: str | Path | None = None, *, max_bytes: int = DEFAULT_MAX_
     today = today or dt.datetime.now(dt.timezone.utc).date()
     entries = _load_manifest(folder, manifest, today)
     listing = list_sources(folder, follow_symlinks=follow_symlinks)
-    yield None, entries.problems + listing.problems
+    problems = entries.problems + listing.problems
+    tasks: list[SourceTask] = []
     previous: Candidate | None = None
     for candidate in listing.candidates:
         if previous is not None and previous.id == candidate.id:
-            yield None, [_duplicate(previous, candidate)]
+            problems.append(_duplicate(previous, candidate))
             continue
         previous = candidate
-        fields = entries.entries.get(candidate.id, {})
-        yield _load_file(candidate, fields, max_bytes=max_bytes, today=today)
-    yield None, report_unmatched(entries, {c.id for c in listing.candidates})
+        tasks.append(SourceTask(candidate, dict(entries.entries.get(candidate.id, {})), max_bytes, today))
+    problems += report_unmatched(entries, {c.id for c in listing.candidates})
+    return CorpusPlan(tasks, problems)
+
+
+def load_task(task: SourceTask) -> Loaded:
+    """The source of one planned file (or None) and the problems reading it."""
+    return _load_file(task.candidate, task.fields, max_bytes=task.max_bytes, today=task.today)
+
+
+def iter_corpus(root: str | Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                follow_symlinks: bool = False, manifest: str | Path | None = None,
+                today: dt.date | None = None) -> Iterator[Loaded]:
+    """`(source or None, problems)` one file at a time, in id order, so memory stays bounded.
+
+    Corpus-wide problems (the manifest, the walk, duplicate ids, entries without a file) come
+    first. Raises SourceFileError when `root` is not a folder.
+    """
+    plan = plan_corpus(root, max_bytes=max_bytes, follow_symlinks=follow_symlinks, manifest=manifest, today=today)
+    yield None, plan.problems
+    for task in plan.tasks:
+        yield load_task(task)
 
 
 def load_source(path: Path, *, root: Path, metadata: Mapping[str, Any] | None = None,

@@ -42,9 +42,9 @@ def test_no_entity_alias_or_catalogue_id_is_written_in_package_code() -> None:
 
 
 PUBLIC = {
-    "sources": ["Corpus", "FrontMatterError", "InputError", "LocatedYaml", "ManifestError", "Problem", "Published",
-                "Source", "SourceFileError", "describe_loc", "iter_corpus", "load_corpus", "load_source",
-                "parse_yaml_located", "sample_corpus"],
+    "sources": ["Corpus", "CorpusPlan", "FrontMatterError", "InputError", "LocatedYaml", "ManifestError", "Problem",
+                "Published", "Source", "SourceFileError", "SourceTask", "describe_loc", "iter_corpus", "load_corpus",
+                "load_source", "load_task", "parse_yaml_located", "plan_corpus", "sample_corpus"],
 }
 
 
