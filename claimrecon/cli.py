@@ -136,7 +136,9 @@ def run_review(args: argparse.Namespace) -> int:
     decision = decide(finding, verdict=verdict, value=getattr(args, "value", None),
                       reason=getattr(args, "reason", None), note=args.note, who=current_user(args.who),
                       when=utc_now())
-    update_reviews(path, lambda ds: [*reopen(ds, finding), decision])
+    # A note adds to the decision in force; a verdict replaces it (the file keeps one per finding).
+    keep = (lambda ds: list(ds)) if verdict == "noted" else (lambda ds: reopen(ds, finding))
+    update_reviews(path, lambda ds: [*keep(ds), decision])
     print(f"{verdict} {finding.finding_id[:12]} {finding.entity}.{finding.field} -> {path}", file=sys.stderr)
     return 0
 

@@ -90,7 +90,30 @@ def split_sentences(text: str, block: Block | None = None) -> list[Sentence]:
     return out
 
 
+# A "sentence" longer than this (a table flattened to one line, a run of names without a full
+# stop) is read in pieces cut at spaces, so reading it costs time in proportion to its length.
+MAX_SENTENCE = 1200
+
+
 def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [piece for s, e in _sentence_spans(text, start, end) for piece in _pieces(text, s, e)]
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`[start, end)` cut at spaces into pieces of at most MAX_SENTENCE characters."""
+    if end - start <= MAX_SENTENCE:
+        return [(start, end)]
+    out = []
+    while end - start > MAX_SENTENCE:
+        cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = cut if cut > start else start + MAX_SENTENCE
+        out.append(_trim(text, start, cut))
+        start = cut
+    out.append(_trim(text, start, end))
+    return [(s, e) for s, e in out if e > s]
+
+
+def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, cursor = [], start
     for match in _SENTENCE_END.finditer(text, start, end):
         word = _WORD_BEFORE.search(text, cursor, match.start())

@@ -225,3 +225,12 @@ def test_decision_is_listed_as_orphaned_after_its_source_is_deleted(corpus: Path
         "orphaned decision: chandrayaan-4.launch_date dismissed (2027-01-01..2027-12-31, 2028-01-01..2028-12-31) "
         "by Asha on WHEN: no finding has this entity and field any more")
     assert [(d.entity, d.field) for d in load_reviews(corpus / "reviews.yaml")] == [("chandrayaan-4", "launch_date")]
+
+
+def test_review_note_after_a_verdict_keeps_the_verdict(corpus: Path) -> None:
+    ids = listed(corpus)
+    assert run_cli("review", "--corpus", corpus, "accept", ids[LUPEX], "--value", "2028", "--who", "Asha").code == 0
+    assert run_cli("review", "--corpus", corpus, "note", ids[LUPEX], "asked JAXA to confirm", "--who", "Ravi").code == 0
+    verdicts = sorted(d.verdict for d in load_reviews(corpus / "reviews.yaml"))
+    assert verdicts == ["accepted", "noted"]
+    assert set(check_heads(run_cli("check", corpus).out)) == {DIALOGUE}  # LUPEX stays decided
