@@ -1,0 +1,409 @@
+"""Suggested values for conflicts, from source reliability estimated across all findings.
+
+An Accu-style truth-discovery model written for typed values. Each round:
+
+1. a value's vote is the sum, over independent voters, of `ln(n·t / (1 − t))` where `t` is the
+   voter's reliability on that field and `n` the assumed number of wrong values (Accu);
+2. related values lend each other support: a refinement backs its ancestor fully (`spring 2027`
+   backs `2027`), overlapping values and date-times within the field's tolerance back each other
+   by `support` of their vote;
+3. votes become probabilities per finding (softmax), and a source's reliability on a field is the
+   mean probability of what it states, pulled towards its prior (primary sources start higher).
+
+Independence: sources that repeat each other's *errors* (identical values that the current
+estimate rejects) far more often than chance are copy clusters; a cluster votes once per value,
+with its best member's weight. Clusters are found after a first estimate and the model is re-run.
+
+Nothing is overwritten: the model returns suggestions with reasons; every claim stays. Parameters
+(`TruthOptions`) are few and documented; no source is named in code.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from claims import DateValue, DomainPack, FieldSpec, QuantityValue, RefValue, TypedValue, value_key
+from sources import Source
+
+from reconcile.compare import compare_values, date_bounds, minute_tolerance
+from reconcile.models import Finding, Suggestion
+
+
+class TruthOptions(BaseModel):
+    """The model's few parameters, with the values used on every benchmark."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    rounds: int = Field(default=12, ge=1)          # reliability ↔ vote iterations per pass
+    prior: float = Field(default=0.8, gt=0, lt=1)  # reliability of a source before any evidence
+    primary_prior: float = Field(default=0.95, gt=0, lt=1)  # … of a primary source (the agency)
+    prior_weight: float = Field(default=2.0, ge=0)  # pseudo-claims that hold reliability to its prior
+    field_pooling: float = Field(default=50.0, ge=0)  # pseudo-claims pulling a field's reliability to the source's
+    false_values: float = Field(default=10.0, gt=1)  # Accu's n: wrong values a source could state
+    support: float = Field(default=0.5, ge=0, le=1)  # share of a vote lent to a close/overlapping value
+    copy_agreement: float = Field(default=0.99, gt=0, le=1)  # identical on this share of disputes → copies
+    copy_min_items: int = Field(default=50, ge=1)
+    copy_per_field: bool = False
+    cap_by_overall: bool = False
+    source_pooling: float = 1e6
+    field_rounds: int = 0  # disputed findings two sources must share first
+    recency_bonus: float = Field(default=0.25, ge=0)  # vote bonus for the newest statement on drift
+
+
+class TruthResult(BaseModel):
+    """Reliability per source (overall and per field), a suggestion per finding, and copy clusters."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    reliability: dict[str, float]
+    field_reliability: dict[str, dict[str, float]]
+    suggestions: dict[str, Suggestion]
+    copy_clusters: list[list[str]]
+    field_copy_clusters: dict[str, list[list[str]]] = {}
+
+
+@dataclass
+class _Claims:
+    """Every (finding, distinct value, source) statement as parallel arrays."""
+
+    item: np.ndarray       # finding index of each value
+    value_field: np.ndarray  # field index of each value
+    claim_value: np.ndarray  # value index of each statement
+    claim_source: np.ndarray  # source index of each statement
+    pair_from: np.ndarray  # value pairs where `from` lends support to `to`
+    pair_to: np.ndarray
+    pair_weight: np.ndarray
+    values: list[list[tuple[TypedValue, list[str]]]]  # per finding: merged values and their sources
+
+
+def estimate_truth(findings: Sequence[Finding], pack: DomainPack, *, sources: Sequence[Source] = (),
+                   options: TruthOptions | None = None) -> TruthResult:
+    """Reliability of each source and a suggested value for every finding, with reasons."""
+    options = options or TruthOptions()
+    source_ids = sorted({s for f in findings for g in f.values for s in g.sources})
+    index = {s: i for i, s in enumerate(source_ids)}
+    fields = sorted({f.field for f in findings})
+    data = _collect(findings, pack, index, fields, options)
+    primary = {s.id for s in sources if s.primary}
+    prior = np.array([options.primary_prior if s in primary else options.prior for s in source_ids])
+    cluster = _copy_clusters(data, len(source_ids), len(fields), options)
+    prob, trust = _iterate(data, cluster, prior, len(fields), options)
+    clusters = {field: _cluster_lists(cluster[:, k], source_ids) for k, field in enumerate(fields)}
+    published = {s.id: s.published.start for s in sources if s.published is not None}
+    context = _Context(source_ids, fields, trust, clusters, primary, published, options)
+    suggestions = {f.finding_id: _suggest(f, i, data, prob, context) for i, f in enumerate(findings)}
+    return TruthResult(reliability=_overall(data, trust, source_ids, fields),
+                       field_reliability={fields[k]: {s: round(float(trust[i, k]), 3)
+                                                      for i, s in enumerate(source_ids)}
+                                          for k in range(len(fields))},
+                       suggestions=suggestions, copy_clusters=_merged_clusters(cluster, source_ids),
+                       field_copy_clusters={f: [c for c in cs if len(c) > 1] for f, cs in clusters.items()})
+
+
+def attach_suggestions(findings: Sequence[Finding], result: TruthResult) -> list[Finding]:
+    """The findings with `suggestion` set on every conflict; other findings unchanged."""
+    return [f.model_copy(update={"suggestion": result.suggestions.get(f.finding_id)})
+            if f.status == "conflict" and f.finding_id in result.suggestions else f for f in findings]
+
+
+# --- collecting statements ---------------------------------------------------------------
+
+def truth_key(value: TypedValue) -> str:
+    """The identity the model votes on: the value key without a date-time's zone label."""
+    if isinstance(value, DateValue) and value.tz is not None:
+        value = value.model_copy(update={"tz": None})
+    return value_key(value)
+
+
+def _merge(finding: Finding) -> list[tuple[TypedValue, list[str]]]:
+    """The finding's values merged by `truth_key`, each with its sorted sources."""
+    merged: dict[str, tuple[TypedValue, set[str]]] = {}
+    for group in finding.values:
+        value, backers = merged.setdefault(truth_key(group.value), (group.value, set()))
+        backers.update(group.sources)
+    return [(value, sorted(backers)) for _, (value, backers) in sorted(merged.items())]
+
+
+def _collect(findings: Sequence[Finding], pack: DomainPack, index: Mapping[str, int],
+             fields: list[str], options: TruthOptions) -> _Claims:
+    """Statements and supporting value pairs as arrays."""
+    item, value_field, claim_value, claim_source = [], [], [], []
+    pairs: list[tuple[int, int, float]] = []
+    values = []
+    field_index = {f: k for k, f in enumerate(fields)}
+    for i, finding in enumerate(findings):
+        merged = _merge(finding)
+        values.append(merged)
+        base = len(item)
+        for value, backers in merged:
+            v = len(item)
+            item.append(i)
+            value_field.append(field_index[finding.field])
+            claim_value.extend([v] * len(backers))
+            claim_source.extend(index[s] for s in backers)
+        spec = pack.field_by_id.get(finding.field)
+        if spec is not None and len(merged) > 1:
+            pairs.extend(_support_pairs([v for v, _ in merged], base, spec, pack, options))
+    pair = np.array(pairs, dtype=float).reshape(-1, 3)
+    return _Claims(np.array(item, dtype=np.int64), np.array(value_field, dtype=np.int64),
+                   np.array(claim_value, dtype=np.int64), np.array(claim_source, dtype=np.int64),
+                   pair[:, 0].astype(np.int64), pair[:, 1].astype(np.int64), pair[:, 2], values)
+
+
+def _support_pairs(values: list[TypedValue], base: int, spec: FieldSpec, pack: DomainPack,
+                   options: TruthOptions) -> list[tuple[int, int, float]]:
+    """(from, to, weight): how much a vote for `from` also backs `to`."""
+    out = []
+    for a, va in enumerate(values):
+        for b, vb in enumerate(values):
+            if a != b and (weight := support(va, vb, spec, pack, share=options.support)) > 0:
+                out.append((base + a, base + b, weight))
+    return out
+
+
+def support(a: TypedValue, b: TypedValue, field: FieldSpec, pack: DomainPack, *, share: float = 0.5) -> float:
+    """How much stating `a` backs `b`: 1 when `a` refines `b`, `share` when they are compatible, else 0.
+
+    `spring 2027` backs `2027` fully and `2027` backs `spring 2027` by `share`; two date-times
+    within the field's tolerance back each other by `share`.
+    """
+    if isinstance(a, DateValue) and isinstance(b, DateValue) and a.minute is not None and b.minute is not None:
+        close = a.start == b.start and abs(a.minute - b.minute) <= minute_tolerance(field)
+        return share if close else 0.0
+    relation = compare_values(a, b, field, pack)
+    if relation == "conflict":
+        return 0.0
+    return 1.0 if _refines(a, b, field, pack) else share
+
+
+def _refines(a: TypedValue, b: TypedValue, field: FieldSpec, pack: DomainPack) -> bool:
+    """Whether `a` says everything `b` says and more (a narrower date, a descendant ref)."""
+    if isinstance(a, DateValue) and isinstance(b, DateValue):
+        (a_start, a_end), (b_start, b_end) = date_bounds(a), date_bounds(b)
+        return b_start <= a_start and a_end <= b_end
+    if isinstance(a, RefValue) and isinstance(b, RefValue):
+        return b.id in pack.lineage(field.catalogue or "", a.id)[1:]
+    if isinstance(a, QuantityValue) and isinstance(b, QuantityValue):
+        return b.low is not None and b.high is not None and b.low <= a.value <= b.high
+    return False
+
+
+# --- the iteration -----------------------------------------------------------------------
+
+def _iterate(data: _Claims, cluster: np.ndarray, prior: np.ndarray, n_fields: int,
+             options: TruthOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Value probabilities and reliability per (source, field) after `options.rounds` rounds."""
+    n_sources, n_values = len(prior), len(data.item)
+    statement_field = data.value_field[data.claim_value]
+    # A copy cluster votes once per value: its statements of one value form one vote group.
+    voter = cluster[data.claim_source, statement_field]
+    groups, group_of = np.unique(data.claim_value * n_sources + voter, return_inverse=True)
+    group_value = groups // n_sources
+    slot = data.claim_source * n_fields + statement_field
+    count = np.bincount(slot, minlength=n_sources * n_fields)
+    trust = np.repeat(prior[:, None], n_fields, axis=1)
+    prob = np.zeros(n_values)
+    for round_ in range(options.rounds + options.field_rounds):
+        pooling = options.source_pooling if round_ < options.rounds else options.field_pooling
+        t = np.clip(trust[data.claim_source, statement_field], 0.01, 0.99)
+        weight = np.log(options.false_values * t / (1 - t))
+        best = np.full(len(groups), -np.inf)
+        np.maximum.at(best, group_of, weight)
+        vote = np.bincount(group_value, weights=best, minlength=n_values)
+        vote = vote + np.bincount(data.pair_to, weights=data.pair_weight * vote[data.pair_from], minlength=n_values)
+        prob = _softmax(vote, data.item)
+        mass = np.bincount(slot, weights=prob[data.claim_value], minlength=n_sources * n_fields)
+        trust = _pooled_trust(mass.reshape(n_sources, n_fields), count.reshape(n_sources, n_fields),
+                              prior, pooling, options)
+    return prob, trust
+
+
+def _pooled_trust(mass: np.ndarray, count: np.ndarray, prior: np.ndarray, pooling: float,
+                  options: TruthOptions) -> np.ndarray:
+    """Reliability per (source, field): its share of probable statements on the field, shrunk
+    towards the source's reliability over all fields (`field_pooling` pseudo-statements), which is
+    itself shrunk towards the prior (`prior_weight`). A site that is wrong on one kind of time is
+    more likely wrong on a related one than a site that is right everywhere else."""
+    overall = (mass.sum(axis=1) + options.prior_weight * prior) / (count.sum(axis=1) + options.prior_weight)
+    field = (mass + pooling * overall[:, None]) / (count + pooling)
+    return np.minimum(field, overall[:, None]) if options.cap_by_overall else field
+
+
+def _softmax(vote: np.ndarray, item: np.ndarray) -> np.ndarray:
+    """Per finding, the probabilities `exp(vote)` normalised over the finding's values."""
+    n_items = int(item.max()) + 1 if len(item) else 0
+    top = np.full(n_items, -np.inf)
+    np.maximum.at(top, item, vote)
+    weight = np.exp(vote - top[item])
+    return weight / np.bincount(item, weights=weight, minlength=n_items)[item]
+
+
+# --- copy detection ----------------------------------------------------------------------
+
+def _chosen(data: _Claims, prob: np.ndarray) -> np.ndarray:
+    """Whether each value is its finding's most probable one (ties: the first, a stable order)."""
+    n_items = int(data.item.max()) + 1 if len(data.item) else 0
+    top = np.full(n_items, -np.inf)
+    np.maximum.at(top, data.item, prob)
+    return prob >= top[data.item] - 1e-12
+
+
+def _copy_links(data: _Claims, n_sources: int, field: int, options: TruthOptions) -> np.ndarray:
+    """Which pairs of sources copy each other on one field: a symmetric boolean matrix.
+
+    Two sources copy when they state the identical value on nearly every *disputed* finding of
+    the field they share (two or more distinct values): on undisputed ones independent sources
+    agree too, while on disputed ones even good independent sources differ now and then.
+    Copying is judged per field, since a site may copy one column of another and not the rest.
+    """
+    n_items = int(data.item.max()) + 1 if len(data.item) else 0
+    disputed = np.bincount(data.item, minlength=n_items) > 1
+    keep = disputed[data.item[data.claim_value]]
+    if field >= 0:
+        keep &= data.value_field[data.claim_value] == field
+    item, value, source = data.item[data.claim_value][keep], data.claim_value[keep], data.claim_source[keep]
+    items, item_row = np.unique(item, return_inverse=True)
+    states = np.zeros((len(items), n_sources), dtype=np.float32)
+    states[item_row, source] = 1
+    values, value_row = np.unique(value, return_inverse=True)
+    stated = np.zeros((len(values), n_sources), dtype=np.float32)
+    stated[value_row, source] = 1
+    shared, identical = states.T @ states, stated.T @ stated
+    links = (shared >= options.copy_min_items) & (identical >= options.copy_agreement * shared)
+    np.fill_diagonal(links, False)
+    return links
+
+
+def _copy_clusters(data: _Claims, n_sources: int, n_fields: int, options: TruthOptions) -> np.ndarray:
+    """Cluster labels per (source, field): the connected groups of copying sources on each field."""
+    if not options.copy_per_field:
+        return np.repeat(_components(_copy_links(data, n_sources, -1, options))[:, None], n_fields, axis=1)
+    return np.stack([_components(_copy_links(data, n_sources, k, options)) for k in range(n_fields)], axis=1)
+
+
+def _components(linked: np.ndarray) -> np.ndarray:
+    """Connected components of a symmetric boolean matrix, labelled by their smallest member."""
+    label = np.arange(len(linked))
+    for a, b in zip(*np.nonzero(np.triu(linked))):
+        root_a, root_b = _root(label, a), _root(label, b)
+        label[max(root_a, root_b)] = min(root_a, root_b)
+    return np.array([_root(label, i) for i in range(len(label))])
+
+
+def _root(label: np.ndarray, i: int) -> int:
+    while label[i] != i:
+        i = int(label[i])
+    return int(i)
+
+
+def _cluster_lists(labels: np.ndarray, source_ids: list[str]) -> list[list[str]]:
+    """Clusters (one label per source) as sorted lists of source ids, sorted by first member."""
+    groups: dict[int, list[str]] = {}
+    for i, label in enumerate(labels.tolist()):
+        groups.setdefault(label, []).append(source_ids[i])
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+
+
+def _merged_clusters(cluster: np.ndarray, source_ids: list[str]) -> list[list[str]]:
+    """Copy clusters of two or more sources, over all fields: sources that copy on any field."""
+    linked = np.zeros((len(source_ids), len(source_ids)), dtype=bool)
+    for k in range(cluster.shape[1]):
+        linked |= cluster[:, k][:, None] == cluster[:, k][None, :]
+    np.fill_diagonal(linked, False)
+    return [c for c in _cluster_lists(_components(linked), source_ids) if len(c) > 1]
+
+
+# --- suggestions -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Context:
+    """What suggestions need beyond the probabilities."""
+
+    source_ids: list[str]
+    fields: list[str]
+    trust: np.ndarray
+    clusters: dict[str, list[list[str]]]
+    primary: set[str]
+    published: dict[str, dt.date]
+    options: TruthOptions
+
+    def cluster_of(self, source: str, field: str) -> list[str]:
+        return next((c for c in self.clusters.get(field, []) if source in c), [source])
+
+    def reliability(self, source: str, field: str) -> float:
+        return float(self.trust[self.source_ids.index(source), self.fields.index(field)])
+
+
+def _suggest(finding: Finding, item: int, data: _Claims, prob: np.ndarray, context: _Context) -> Suggestion:
+    """The most probable value of a finding, with its confidence and the reasons."""
+    first = int(np.searchsorted(data.item, item))
+    merged = data.values[item]
+    scores = [float(prob[first + k]) for k in range(len(merged))]
+    if finding.drift:
+        scores = _favour_newest(merged, scores, context)
+    rank = sorted(range(len(merged)), key=lambda k: (-round(scores[k], 9), -_primary_count(merged[k][1], context),
+                                                     -len(merged[k][1]), truth_key(merged[k][0])))
+    value, backers = merged[rank[0]]
+    return Suggestion(value=value, confidence=round(scores[rank[0]], 3),
+                      reasons=_reasons(finding, merged, rank[0], context), sources=backers)
+
+
+def _primary_count(backers: list[str], context: _Context) -> int:
+    return sum(s in context.primary for s in backers)
+
+
+def _favour_newest(merged: list[tuple[TypedValue, list[str]]], scores: list[float],
+                   context: _Context) -> list[float]:
+    """On a schedule that drifted, the value stated most recently gets `recency_bonus` (renormalised)."""
+    newest = [max((context.published[s] for s in backers if s in context.published), default=dt.date.min)
+              for _, backers in merged]
+    latest = max(newest)
+    raised = [score * (1 + context.options.recency_bonus) if when == latest != dt.date.min else score
+              for score, when in zip(scores, newest)]
+    total = sum(raised)
+    return [score / total for score in raised] if total else scores
+
+
+def _reasons(finding: Finding, merged: list[tuple[TypedValue, list[str]]], chosen: int,
+             context: _Context) -> list[str]:
+    """Why the value is suggested: independent backing, reliability, primary sources, recency."""
+    backers = merged[chosen][1]
+    independent = {tuple(context.cluster_of(s, finding.field)) for s in backers}
+    reasons = [f"backed by {len(independent)} independent source(s) ({len(backers)} in all)"]
+    copied = [c for c in independent if len(c) > 1]
+    if copied:
+        reasons.append("counted once as copies: " + "; ".join(", ".join(c) for c in sorted(copied)))
+    ranked = sorted(backers, key=lambda s: (-context.reliability(s, finding.field), s))[:3]
+    reasons.append("estimated reliability on this field: "
+                   + ", ".join(f"{s} {context.reliability(s, finding.field):.2f}" for s in ranked))
+    primary = [s for s in backers if s in context.primary]
+    if primary:
+        reasons.append("stated by a primary source: " + ", ".join(primary))
+    reasons.extend(_recency_reason(finding, merged, chosen, context))
+    return reasons
+
+
+def _recency_reason(finding: Finding, merged: list[tuple[TypedValue, list[str]]], chosen: int,
+                    context: _Context) -> list[str]:
+    """On drift, say that older statements were likely superseded rather than wrong."""
+    dates = [context.published[s] for s in merged[chosen][1] if s in context.published]
+    if not finding.drift or not dates:
+        return []
+    others = [context.published[s] for k, (_, b) in enumerate(merged) if k != chosen
+              for s in b if s in context.published]
+    if others and max(dates) > max(others):
+        return [f"the newest statement (published {max(dates).isoformat()}); older values were "
+                f"likely superseded by a schedule change, not wrong"]
+    return []
+
+
+def _overall(data: _Claims, trust: np.ndarray, source_ids: list[str], fields: list[str]) -> dict[str, float]:
+    """Each source's reliability averaged over fields, weighted by how much it states on each."""
+    statement_field = data.value_field[data.claim_value]
+    count = np.zeros_like(trust)
+    np.add.at(count, (data.claim_source, statement_field), 1)
+    total = count.sum(axis=1)
+    mean = (trust * count).sum(axis=1) / np.maximum(total, 1)
+    return {s: round(float(mean[i]), 3) for i, s in enumerate(source_ids)}
