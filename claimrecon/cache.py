@@ -6,19 +6,24 @@ atomically; one that cannot be read back is recomputed, never trusted.
 """
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from claims import Claim, DomainPack, content_id
 from sources import Source
 
 from claimrecon import __version__
 
-_CLAIMS = TypeAdapter(list[Claim])
+
+
+class _Entry(BaseModel):
+    """One cache file: its key (checked on read) and the claims."""
+
+    key: str
+    claims: list[Claim]
 
 
 class ClaimCache:
@@ -37,24 +42,25 @@ class ClaimCache:
         """The cached claims, or None when absent or unreadable (then it is recomputed)."""
         path = self._path(key)
         try:
-            data = json.loads(path.read_bytes())
-            if data.get("key") != key:
-                raise ValueError("key mismatch")
-            return _CLAIMS.validate_python(data["claims"])
+            entry = _Entry.model_validate_json(path.read_bytes())
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, ValidationError):
+        except (OSError, ValueError, ValidationError):
             self.corrupted += 1
             return None
+        if entry.key != key:
+            self.corrupted += 1
+            return None
+        return entry.claims
 
     def put(self, key: str, claims: list[Claim]) -> None:
         """Store `claims` under `key` atomically; a cache that cannot be written is skipped."""
         path = self._path(key)
-        payload = {"key": key, "claims": [c.model_dump(mode="json", exclude_none=True) for c in claims]}
+        payload = _Entry(key=key, claims=claims).model_dump_json(exclude_none=True)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._ignore_in_git()
-            write_atomic(path, json.dumps(payload, separators=(",", ":")).encode("utf-8"))
+            write_atomic(path, payload.encode("utf-8"))
         except OSError:
             pass
 

@@ -171,8 +171,8 @@ def _group_columns(columns: Mapping[str, Any]) -> dict[tuple[str, str], list[_Di
 def _take(column: Any, order: np.ndarray) -> list[Any]:
     """The items of a column in `order`, as a list."""
     if isinstance(column, list):
-        return [column[i] for i in order.tolist()]
-    return list(np.asarray(column, dtype=object)[order])
+        column = np.asarray(column, dtype=object)
+    return list(np.asarray(column, dtype=object)[order].tolist())
 
 
 @dataclass(frozen=True)
