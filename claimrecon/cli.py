@@ -11,7 +11,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 from pathlib import Path
 
 from claims import PackError
@@ -220,9 +221,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command(commands: argparse._SubParsersAction, name: str, summary: str, run, formats: dict,
-             default: str, *, corpus: bool = True) -> argparse.ArgumentParser:
-    sub = commands.add_parser(name, help=summary, description=f"{summary}\n\nexample:\n  {EXAMPLES[name]}",
+def _command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", name: str, summary: str,
+             run: Callable[[argparse.Namespace], int], formats: Mapping[str, Any], default: str, *,
+             corpus: bool = True) -> argparse.ArgumentParser:
+    sub: argparse.ArgumentParser = commands.add_parser(name, help=summary, description=f"{summary}\n\nexample:\n  {EXAMPLES[name]}",
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     if corpus:
         sub.add_argument("corpus", nargs="?", metavar="CORPUS",
@@ -252,7 +254,7 @@ def _common(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
-def _review_parser(commands: argparse._SubParsersAction) -> None:
+def _review_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     review = commands.add_parser(
         "review", help="List open conflicts, or record a decision on one.",
         description="List open conflicts, or record an analyst decision in reviews.yaml.\n\nexamples:\n"

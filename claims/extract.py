@@ -320,8 +320,9 @@ class Extractor:
     def _bound_backwards(self, pattern: re.Pattern[str], folded: str, lo: int, value: Found, same: list[Hit]) -> bool:
         """"a rover built by JAXA", "the rover JAXA is building", "built in Japan": the nearest role word before."""
         window = max(lo, value.start - 100)
-        roles = [m for f in self.pack.fields if f.type == "ref" and f.triggers and self.triggers[f.id] is not None
-                 for m in self.triggers[f.id].finditer(folded, window, value.start)]
+        patterns = [p for f in self.pack.fields if f.type == "ref" and f.triggers
+                    and (p := self.triggers[f.id]) is not None]
+        roles = [m for p in patterns for m in p.finditer(folded, window, value.start)]
         if not roles:
             return False
         nearest = max(roles, key=lambda m: m.end())

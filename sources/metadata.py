@@ -30,7 +30,7 @@ _PRECISION: dict[int, Precision] = {1: "year", 2: "month", 3: "day"}
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _TextDatesLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+class _TextDatesLoader(_BASE_LOADER):  # type: ignore[misc]
     """SafeLoader that leaves `2025-05-15` as a string."""
 
 
