@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from claims import Claim, DomainPack, extract_claims, load_pack
+from claims import Claim, DomainPack, cluster_copies, extract_claims, load_pack, load_table, signature_of
 from reconcile import ReportData, apply_reviews, attach_suggestions, estimate_truth, load_reviews, reconcile_claims
 from sources import InputError, Problem, Source, SourceTask, iter_corpus, load_task, plan_corpus, sample_corpus
 
@@ -59,6 +59,7 @@ class Extraction:
     claims: list[Claim]
     problems: list[Problem]
     stats: ExtractStats
+    copies: list[list[str]] = field(default_factory=list)
 
 
 def corpus_label(options: RunOptions) -> str:
@@ -99,6 +100,7 @@ def extract_corpus(options: RunOptions, pack: DomainPack,
     sources: list[Source] = []
     claims: list[Claim] = []
     problems = list(plan.problems)
+    signatures: dict[str, tuple[int, ...]] = {}
     for done in _run_tasks(plan.tasks, _Context(pack, cache.folder if cache else None), jobs):
         problems.extend(done.problems)
         stats.corrupted += done.corrupted
@@ -106,6 +108,8 @@ def extract_corpus(options: RunOptions, pack: DomainPack,
             stats.sources += 1
             sources.append(done.source)
             claims.extend(done.claims)
+            if done.signature is not None:
+                signatures[done.source.id] = done.signature
             if done.extracted:
                 stats.extracted += 1
                 stats.extracted_ids.append(done.source.id)
@@ -115,7 +119,7 @@ def extract_corpus(options: RunOptions, pack: DomainPack,
             progress(1)
     claims.sort(key=lambda c: (c.source_id, c.evidence.start, c.entity, c.field, c.claim_id))
     problems.sort(key=lambda p: (p.path, p.line or 0, p.message))
-    return Extraction(sorted(sources, key=lambda s: s.id), claims, problems, stats)
+    return Extraction(sorted(sources, key=lambda s: s.id), claims, problems, stats, cluster_copies(signatures))
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,7 @@ class _Done:
     problems: list[Problem]
     extracted: bool = False
     corrupted: int = 0
+    signature: tuple[int, ...] | None = None
 
 
 def _process(task: SourceTask, context: _Context) -> _Done:
@@ -151,7 +156,7 @@ def _process(task: SourceTask, context: _Context) -> _Done:
         if cache:
             cache.put(key, claims)
     return _Done(source.model_copy(update={"text": ""}), claims, problems, extracted,
-                 cache.corrupted if cache else 0)
+                 cache.corrupted if cache else 0, signature_of(source.text))
 
 
 def _run_tasks(tasks: list[SourceTask], context: _Context, jobs: int) -> Iterator[_Done]:
@@ -196,7 +201,7 @@ def build_report(options: RunOptions, *, progress: Callable[[int], None] | None 
         problems.append(Problem(path=exc.path, line=exc.line, message=exc.message))
         decisions = []
     findings, orphans = apply_reviews(findings, decisions)
-    truth = estimate_truth(findings, pack, sources=extraction.sources)
+    truth = estimate_truth(findings, pack, sources=extraction.sources, copies=extraction.copies)
     data = ReportData(
         corpus=corpus_label(options), sources=extraction.sources, claims=extraction.claims,
         findings=attach_suggestions(findings, truth),
@@ -208,8 +213,6 @@ def build_report(options: RunOptions, *, progress: Callable[[int], None] | None 
 
 def _table_extraction(options: RunOptions, pack: DomainPack) -> tuple[Extraction, DomainPack]:
     """Claims read from a structured table; a mapping file brings the table's own fields."""
-    from claims import load_table
-
     assert options.table is not None
     table = load_table(options.table, options.mapping, pack=None if options.mapping else pack)
     extraction = Extraction(table.sources, table.claims, table.problems, ExtractStats(sources=len(table.sources)))

@@ -1,9 +1,11 @@
 """Claims: the domain pack, typed value normalisers, and extraction of claims from sources."""
+from claims.copies import cluster_copies, detect_copies, signature_of
 from claims.dates import DateMatch, find_dates, normalise_date
 from claims.errors import PackError, TableError
 from claims.extract import extract_claims
 from claims.pack import CatalogueEntry, DomainPack, EntitySpec, FieldSpec, KindSpec, expand_alias, load_pack
 from claims.quantities import QuantityMatch, find_quantities, normalise_quantity
+from claims.tables import TableClaims, TableMapping, load_mapping, load_table, table_pack
 from claims.values import (
     Claim,
     DateValue,
@@ -31,17 +33,25 @@ __all__ = [
     "QuantityMatch",
     "QuantityValue",
     "RefValue",
+    "TableClaims",
     "TableError",
+    "TableMapping",
     "TypedValue",
+    "cluster_copies",
     "content_id",
+    "detect_copies",
     "expand_alias",
     "extract_claims",
     "find_dates",
     "find_quantities",
+    "load_mapping",
     "load_pack",
+    "load_table",
     "make_claim",
     "normalise_date",
     "normalise_quantity",
+    "signature_of",
+    "table_pack",
     "value_key",
     "value_label",
 ]

@@ -88,8 +88,7 @@ def _date_in(text: str, reference: dt.date | None) -> dt.date | None:
     A cell may print two dates (`2011-12-01 11/30 5:20 PM`): the last one, next to the time, gives
     month and day; a year comes from whichever date prints one, else from `reference`.
     """
-    parts = [_parts(m) for pattern in _DATES for m in pattern.finditer(text)]
-    parts = sorted((p for p in parts if p is not None), key=lambda p: p[3])
+    parts = sorted((_parts(m) for pattern in _DATES for m in pattern.finditer(text)), key=lambda p: p[3])
     if not parts:
         return None
     year, month, day, _ = parts[-1]
@@ -102,7 +101,7 @@ def _date_in(text: str, reference: dt.date | None) -> dt.date | None:
         return None
 
 
-def _parts(match: re.Match[str]) -> tuple[int | None, int, int, int] | None:
+def _parts(match: re.Match[str]) -> tuple[int | None, int, int, int]:
     """(year or None, month, day, position) of a matched date shape."""
     groups = match.groupdict()
     month = MONTHS[groups["mon"][:3].lower()] if groups.get("mon") else int(groups["mo"])

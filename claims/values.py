@@ -79,12 +79,13 @@ class Claim(BaseModel):
 
 
 def value_key(value: DateValue | QuantityValue | RefValue) -> str:
-    """The canonical JSON of a value without its surface text: equal keys mean equal values.
+    """The canonical JSON of a value without its surface text (nor a time's zone label, which
+    only restates the place's own zone): equal keys mean equal values.
 
     >>> value_key(RefValue(id="h3", text="H-3")) == value_key(RefValue(id="h3", text="H3"))
     True
     """
-    data = value.model_dump(mode="json", exclude_none=True, exclude={"text", "edtf"})
+    data = value.model_dump(mode="json", exclude_none=True, exclude={"text", "edtf", "tz"})
     return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 

@@ -39,8 +39,8 @@ from reconcile.models import Finding, Relation, Status, ValueGroup
 
 FRAME_COLUMNS = ("claim_id", "source_id", "entity", "field", "key", "value", "evidence_start")
 ONE_DAY_HINT = "dates one day apart: time zones may explain it"
-# The value type a field of each pack type holds; "text" fields hold no typed value.
-_VALUE_TYPE = {"date": "date", "datetime": "date", "quantity": "quantity", "ref": "ref"}
+# The value type a field of each pack type holds; a "text" field (codes, gates) holds refs with free ids.
+_VALUE_TYPE = {"date": "date", "datetime": "date", "quantity": "quantity", "ref": "ref", "text": "ref"}
 # A source's publication as (first day, last day) it may denote.
 _Span = tuple[dt.date, dt.date]
 

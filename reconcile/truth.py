@@ -2,17 +2,23 @@
 
 An Accu-style truth-discovery model written for typed values. Each round:
 
-1. a value's vote is the sum, over independent voters, of `ln(n·t / (1 − t))` where `t` is the
-   voter's reliability on that field and `n` the assumed number of wrong values (Accu);
+1. a value's vote is the sum, over independent voters, of `ln(n·t / (1 − t))`, where `t` is the
+   voter's reliability and `n` the assumed number of wrong values (Accu);
 2. related values lend each other support: a refinement backs its ancestor fully (`spring 2027`
-   backs `2027`), overlapping values and date-times within the field's tolerance back each other
-   by `support` of their vote;
-3. votes become probabilities per finding (softmax), and a source's reliability on a field is the
-   mean probability of what it states, pulled towards its prior (primary sources start higher).
+   backs `2027`); overlapping values, and date-times within the field's tolerance, back each
+   other by `support` of their vote;
+3. votes become probabilities per finding (softmax), and reliability is the mean probability of
+   what a source states, pulled towards its prior (primary sources start higher).
 
-Independence: sources that repeat each other's *errors* (identical values that the current
-estimate rejects) far more often than chance are copy clusters; a cluster votes once per value,
-with its best member's weight. Clusters are found after a first estimate and the model is re-run.
+The first `rounds` use one reliability per source over all fields: a site that is wrong on one
+kind of value is rarely right on a related one, and pooling keeps a large family of similar sites
+from taking over one field. The last `field_rounds` refine a reliability per source and field,
+shrunk towards the source's overall one, so a site good on schedules and bad on actual times
+is weighed as such.
+
+Independence: sources that state the identical value on nearly every disputed finding they share
+are copy clusters (`copy_agreement`, over at least `copy_min_items` findings); a cluster votes once
+per value, with its best member's weight.
 
 Nothing is overwritten: the model returns suggestions with reasons; every claim stays. Parameters
 (`TruthOptions`) are few and documented; no source is named in code.
@@ -37,19 +43,17 @@ class TruthOptions(BaseModel):
     """The model's few parameters, with the values used on every benchmark."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    rounds: int = Field(default=12, ge=1)          # reliability ↔ vote iterations per pass
+    rounds: int = Field(default=12, ge=1)          # rounds with one reliability per source (all fields)
+    field_rounds: int = Field(default=3, ge=0)     # then rounds with a reliability per source and field
     prior: float = Field(default=0.8, gt=0, lt=1)  # reliability of a source before any evidence
     primary_prior: float = Field(default=0.95, gt=0, lt=1)  # … of a primary source (the agency)
     prior_weight: float = Field(default=2.0, ge=0)  # pseudo-claims that hold reliability to its prior
     field_pooling: float = Field(default=50.0, ge=0)  # pseudo-claims pulling a field's reliability to the source's
-    false_values: float = Field(default=10.0, gt=1)  # Accu's n: wrong values a source could state
+    false_values: float = Field(default=3.0, gt=1)  # Accu's n: wrong values a source could state
     support: float = Field(default=0.5, ge=0, le=1)  # share of a vote lent to a close/overlapping value
     copy_agreement: float = Field(default=0.99, gt=0, le=1)  # identical on this share of disputes → copies
     copy_min_items: int = Field(default=50, ge=1)
-    copy_per_field: bool = False
-    cap_by_overall: bool = False
-    source_pooling: float = 1e6
-    field_rounds: int = 0  # disputed findings two sources must share first
+  # disputed findings two sources must share first
     recency_bonus: float = Field(default=0.25, ge=0)  # vote bonus for the newest statement on drift
 
 
@@ -61,7 +65,6 @@ class TruthResult(BaseModel):
     field_reliability: dict[str, dict[str, float]]
     suggestions: dict[str, Suggestion]
     copy_clusters: list[list[str]]
-    field_copy_clusters: dict[str, list[list[str]]] = {}
 
 
 @dataclass
@@ -79,18 +82,29 @@ class _Claims:
 
 
 def estimate_truth(findings: Sequence[Finding], pack: DomainPack, *, sources: Sequence[Source] = (),
-                   options: TruthOptions | None = None) -> TruthResult:
-    """Reliability of each source and a suggested value for every finding, with reasons."""
+                   copies: Sequence[Sequence[str]] = (), options: TruthOptions | None = None) -> TruthResult:
+    """Reliability of each source and a suggested value for every finding, with reasons.
+
+    `sources` give `primary` and `published`; `copies` are copy clusters already known (from
+    `claims.copies.detect_copies` over article texts), joined with those the claims reveal.
+    """
     options = options or TruthOptions()
+    if not findings:
+        return TruthResult(reliability={}, field_reliability={}, suggestions={}, copy_clusters=[])
     source_ids = sorted({s for f in findings for g in f.values for s in g.sources})
     index = {s: i for i, s in enumerate(source_ids)}
     fields = sorted({f.field for f in findings})
     data = _collect(findings, pack, index, fields, options)
     primary = {s.id for s in sources if s.primary}
     prior = np.array([options.primary_prior if s in primary else options.prior for s in source_ids])
-    cluster = _copy_clusters(data, len(source_ids), len(fields), options)
+    links = _copy_links(data, len(source_ids), options)
+    for known in copies:  # clusters found elsewhere, e.g. claims.copies over article texts
+        members = [index[s] for s in known if s in index]
+        links[np.ix_(members, members)] = True
+    np.fill_diagonal(links, False)
+    cluster = _components(links)
     prob, trust = _iterate(data, cluster, prior, len(fields), options)
-    clusters = {field: _cluster_lists(cluster[:, k], source_ids) for k, field in enumerate(fields)}
+    clusters = [c for c in _cluster_lists(cluster, source_ids) if len(c) > 1]
     published = {s.id: s.published.start for s in sources if s.published is not None}
     context = _Context(source_ids, fields, trust, clusters, primary, published, options)
     suggestions = {f.finding_id: _suggest(f, i, data, prob, context) for i, f in enumerate(findings)}
@@ -98,8 +112,7 @@ def estimate_truth(findings: Sequence[Finding], pack: DomainPack, *, sources: Se
                        field_reliability={fields[k]: {s: round(float(trust[i, k]), 3)
                                                       for i, s in enumerate(source_ids)}
                                           for k in range(len(fields))},
-                       suggestions=suggestions, copy_clusters=_merged_clusters(cluster, source_ids),
-                       field_copy_clusters={f: [c for c in cs if len(c) > 1] for f, cs in clusters.items()})
+                       suggestions=suggestions, copy_clusters=clusters)
 
 
 def attach_suggestions(findings: Sequence[Finding], result: TruthResult) -> list[Finding]:
@@ -129,7 +142,10 @@ def _merge(finding: Finding) -> list[tuple[TypedValue, list[str]]]:
 def _collect(findings: Sequence[Finding], pack: DomainPack, index: Mapping[str, int],
              fields: list[str], options: TruthOptions) -> _Claims:
     """Statements and supporting value pairs as arrays."""
-    item, value_field, claim_value, claim_source = [], [], [], []
+    item: list[int] = []
+    value_field: list[int] = []
+    claim_value: list[int] = []
+    claim_source: list[int] = []
     pairs: list[tuple[int, int, float]] = []
     values = []
     field_index = {f: k for k, f in enumerate(fields)}
@@ -198,7 +214,7 @@ def _iterate(data: _Claims, cluster: np.ndarray, prior: np.ndarray, n_fields: in
     n_sources, n_values = len(prior), len(data.item)
     statement_field = data.value_field[data.claim_value]
     # A copy cluster votes once per value: its statements of one value form one vote group.
-    voter = cluster[data.claim_source, statement_field]
+    voter = cluster[data.claim_source]
     groups, group_of = np.unique(data.claim_value * n_sources + voter, return_inverse=True)
     group_value = groups // n_sources
     slot = data.claim_source * n_fields + statement_field
@@ -206,7 +222,7 @@ def _iterate(data: _Claims, cluster: np.ndarray, prior: np.ndarray, n_fields: in
     trust = np.repeat(prior[:, None], n_fields, axis=1)
     prob = np.zeros(n_values)
     for round_ in range(options.rounds + options.field_rounds):
-        pooling = options.source_pooling if round_ < options.rounds else options.field_pooling
+        pooling = None if round_ < options.rounds else options.field_pooling
         t = np.clip(trust[data.claim_source, statement_field], 0.01, 0.99)
         weight = np.log(options.false_values * t / (1 - t))
         best = np.full(len(groups), -np.inf)
@@ -220,15 +236,16 @@ def _iterate(data: _Claims, cluster: np.ndarray, prior: np.ndarray, n_fields: in
     return prob, trust
 
 
-def _pooled_trust(mass: np.ndarray, count: np.ndarray, prior: np.ndarray, pooling: float,
+def _pooled_trust(mass: np.ndarray, count: np.ndarray, prior: np.ndarray, pooling: float | None,
                   options: TruthOptions) -> np.ndarray:
     """Reliability per (source, field): its share of probable statements on the field, shrunk
     towards the source's reliability over all fields (`field_pooling` pseudo-statements), which is
     itself shrunk towards the prior (`prior_weight`). A site that is wrong on one kind of time is
     more likely wrong on a related one than a site that is right everywhere else."""
     overall = (mass.sum(axis=1) + options.prior_weight * prior) / (count.sum(axis=1) + options.prior_weight)
-    field = (mass + pooling * overall[:, None]) / (count + pooling)
-    return np.minimum(field, overall[:, None]) if options.cap_by_overall else field
+    if pooling is None:
+        return np.repeat(overall[:, None], mass.shape[1], axis=1)
+    return np.asarray((mass + pooling * overall[:, None]) / (count + pooling), dtype=float)
 
 
 def _softmax(vote: np.ndarray, item: np.ndarray) -> np.ndarray:
@@ -237,32 +254,22 @@ def _softmax(vote: np.ndarray, item: np.ndarray) -> np.ndarray:
     top = np.full(n_items, -np.inf)
     np.maximum.at(top, item, vote)
     weight = np.exp(vote - top[item])
-    return weight / np.bincount(item, weights=weight, minlength=n_items)[item]
+    return np.asarray(weight / np.bincount(item, weights=weight, minlength=n_items)[item], dtype=float)
 
 
 # --- copy detection ----------------------------------------------------------------------
 
-def _chosen(data: _Claims, prob: np.ndarray) -> np.ndarray:
-    """Whether each value is its finding's most probable one (ties: the first, a stable order)."""
-    n_items = int(data.item.max()) + 1 if len(data.item) else 0
-    top = np.full(n_items, -np.inf)
-    np.maximum.at(top, data.item, prob)
-    return prob >= top[data.item] - 1e-12
+def _copy_links(data: _Claims, n_sources: int, options: TruthOptions) -> np.ndarray:
+    """Which pairs of sources copy each other: sources that state the identical value on nearly every disputed
+    finding they share are copies of one another (or of one feed).
 
-
-def _copy_links(data: _Claims, n_sources: int, field: int, options: TruthOptions) -> np.ndarray:
-    """Which pairs of sources copy each other on one field: a symmetric boolean matrix.
-
-    Two sources copy when they state the identical value on nearly every *disputed* finding of
-    the field they share (two or more distinct values): on undisputed ones independent sources
-    agree too, while on disputed ones even good independent sources differ now and then.
-    Copying is judged per field, since a site may copy one column of another and not the rest.
+    Only disputed findings (two or more distinct values) count: on undisputed ones independent
+    sources agree too, while on disputed ones even good independent sources differ now and then
+    (a minute, a stray gate); copies almost never do. Judged over all fields together, since
+    independent sources that are right on one field agree there as closely as copies do.
     """
     n_items = int(data.item.max()) + 1 if len(data.item) else 0
-    disputed = np.bincount(data.item, minlength=n_items) > 1
-    keep = disputed[data.item[data.claim_value]]
-    if field >= 0:
-        keep &= data.value_field[data.claim_value] == field
+    keep = (np.bincount(data.item, minlength=n_items) > 1)[data.item[data.claim_value]]
     item, value, source = data.item[data.claim_value][keep], data.claim_value[keep], data.claim_source[keep]
     items, item_row = np.unique(item, return_inverse=True)
     states = np.zeros((len(items), n_sources), dtype=np.float32)
@@ -274,13 +281,6 @@ def _copy_links(data: _Claims, n_sources: int, field: int, options: TruthOptions
     links = (shared >= options.copy_min_items) & (identical >= options.copy_agreement * shared)
     np.fill_diagonal(links, False)
     return links
-
-
-def _copy_clusters(data: _Claims, n_sources: int, n_fields: int, options: TruthOptions) -> np.ndarray:
-    """Cluster labels per (source, field): the connected groups of copying sources on each field."""
-    if not options.copy_per_field:
-        return np.repeat(_components(_copy_links(data, n_sources, -1, options))[:, None], n_fields, axis=1)
-    return np.stack([_components(_copy_links(data, n_sources, k, options)) for k in range(n_fields)], axis=1)
 
 
 def _components(linked: np.ndarray) -> np.ndarray:
@@ -306,15 +306,6 @@ def _cluster_lists(labels: np.ndarray, source_ids: list[str]) -> list[list[str]]
     return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
 
 
-def _merged_clusters(cluster: np.ndarray, source_ids: list[str]) -> list[list[str]]:
-    """Copy clusters of two or more sources, over all fields: sources that copy on any field."""
-    linked = np.zeros((len(source_ids), len(source_ids)), dtype=bool)
-    for k in range(cluster.shape[1]):
-        linked |= cluster[:, k][:, None] == cluster[:, k][None, :]
-    np.fill_diagonal(linked, False)
-    return [c for c in _cluster_lists(_components(linked), source_ids) if len(c) > 1]
-
-
 # --- suggestions -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -324,13 +315,13 @@ class _Context:
     source_ids: list[str]
     fields: list[str]
     trust: np.ndarray
-    clusters: dict[str, list[list[str]]]
+    clusters: list[list[str]]
     primary: set[str]
     published: dict[str, dt.date]
     options: TruthOptions
 
-    def cluster_of(self, source: str, field: str) -> list[str]:
-        return next((c for c in self.clusters.get(field, []) if source in c), [source])
+    def cluster_of(self, source: str) -> list[str]:
+        return next((c for c in self.clusters if source in c), [source])
 
     def reliability(self, source: str, field: str) -> float:
         return float(self.trust[self.source_ids.index(source), self.fields.index(field)])
@@ -370,7 +361,7 @@ def _reasons(finding: Finding, merged: list[tuple[TypedValue, list[str]]], chose
              context: _Context) -> list[str]:
     """Why the value is suggested: independent backing, reliability, primary sources, recency."""
     backers = merged[chosen][1]
-    independent = {tuple(context.cluster_of(s, finding.field)) for s in backers}
+    independent = {tuple(context.cluster_of(s)) for s in backers}
     reasons = [f"backed by {len(independent)} independent source(s) ({len(backers)} in all)"]
     copied = [c for c in independent if len(c) > 1]
     if copied:
