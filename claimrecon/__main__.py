@@ -1,4 +1,4 @@
 """`python -m claimrecon` runs the command line."""
-from claimrecon.cli import main
+from claimrecon.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -34,6 +35,16 @@ EXAMPLES = {
     "review": "claimrecon review accept 3f2a9c --value 2028 --note 'the agency moved the launch'",
     "reconcile": "claimrecon reconcile flights.csv --mapping flights.yaml --format json",
 }
+
+
+def entry() -> None:
+    """The console script: one run, then exit with its code.
+
+    A run builds millions of small objects and no reference cycles worth collecting, so the
+    cyclic collector, which would walk every claim again and again, is off for the process.
+    """
+    gc.disable()
+    raise SystemExit(main())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -289,4 +300,4 @@ def _review_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()

@@ -38,7 +38,7 @@ from claims.cells import normalise_code, normalise_number, normalise_ref
 from claims.datetimes import normalise_date_cell, normalise_datetime
 from claims.errors import TableError
 from claims.pack import CatalogueEntry, DomainPack, FieldSpec, KindSpec
-from claims.values import Claim, DateValue, QuantityValue, RefValue, value_key
+from claims.values import Claim, DateValue, Evidence, QuantityValue, RefValue, value_key
 from sources import Problem, Source, describe_loc, parse_yaml_located
 
 TableFieldType = Literal["datetime", "date", "quantity", "ref", "text"]
@@ -289,10 +289,11 @@ class _RowReader:
         field = spec.field or key
         claim_id = _claim_id([source, entity, field, vkey, 0, len(text)])
         if claim_id not in self.claims:
-            self.claims[claim_id] = Claim.model_validate({
-                "claim_id": claim_id, "source_id": source, "entity": entity, "field": field, "value": value,
-                "evidence": {"quote": text, "start": 0, "end": len(text), "line": line},
-                "rule": f"table.{spec.type}.v1"})
+            # Every part was built and checked above (the value by its normaliser): assemble unchecked.
+            evidence = Evidence.model_construct(quote=text, start=0, end=len(text), line=line)
+            self.claims[claim_id] = Claim.model_construct(
+                claim_id=claim_id, source_id=source, entity=entity, field=field, value=value,
+                evidence=evidence, rule=f"table.{spec.type}.v1")
 
     def _type_cell(self, text: str, spec: ColumnSpec) -> tuple[TypedCell, str] | object:
         """(value, value_key) for a cell, or the _MISSING / _UNREADABLE marker."""

@@ -85,7 +85,8 @@ def _reconcile_columns(columns: Mapping[str, Any], pack: DomainPack,
     with _collector_paused():
         findings = [finding for (entity, field), distinct in _group_columns(columns).items()
                     if (finding := _decide(entity, field, distinct, pack, spans)) is not None]
-    return sorted(findings, key=lambda f: (f.entity, f.field))
+        findings.sort(key=lambda f: (f.entity, f.field))
+    return findings
 
 
 @contextmanager
@@ -170,8 +171,8 @@ def _group_columns(columns: Mapping[str, Any]) -> dict[tuple[str, str], list[_Di
 
 def _take(column: Any, order: np.ndarray) -> list[Any]:
     """The items of a column in `order`, as a list."""
-    if isinstance(column, list):
-        column = np.asarray(column, dtype=object)
+    if isinstance(column, list):  # never np.asarray a list of models: numpy probes each for __array__
+        return [column[i] for i in order.tolist()]
     return list(np.asarray(column, dtype=object)[order].tolist())
 
 

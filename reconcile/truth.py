@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from claims import DateValue, DomainPack, FieldSpec, QuantityValue, RefValue, TypedValue, value_key
+from claims import DateValue, DomainPack, FieldSpec, QuantityValue, RefValue, TypedValue, value_key, value_label
 from sources import Source
 
 from reconcile.compare import compare_values, date_bounds, minute_tolerance
@@ -97,16 +97,15 @@ def estimate_truth(findings: Sequence[Finding], pack: DomainPack, *, sources: Se
     data = _collect(findings, pack, index, fields, options)
     primary = {s.id for s in sources if s.primary}
     prior = np.array([options.primary_prior if s in primary else options.prior for s in source_ids])
-    links = _copy_links(data, len(source_ids), options)
+    links = _copy_links(data, options)
     for known in copies:  # clusters found elsewhere, e.g. claims.copies over article texts
         members = [index[s] for s in known if s in index]
-        links[np.ix_(members, members)] = True
-    np.fill_diagonal(links, False)
-    cluster = _components(links)
+        links += [(members[0], m) for m in members[1:]]
+    cluster = _components(links, len(source_ids))
     prob, trust = _iterate(data, cluster, prior, len(fields), options)
     clusters = [c for c in _cluster_lists(cluster, source_ids) if len(c) > 1]
     published = {s.id: s.published.start for s in sources if s.published is not None}
-    context = _Context(source_ids, fields, trust, clusters, primary, published, options)
+    context = _Context(source_ids, fields, trust, clusters, primary, published, options, pack)
     suggestions = {f.finding_id: _suggest(f, i, data, prob, context) for i, f in enumerate(findings)}
     return TruthResult(reliability=_overall(data, trust, source_ids, fields),
                        field_reliability={fields[k]: {s: round(float(trust[i, k]), 3)
@@ -259,7 +258,7 @@ def _softmax(vote: np.ndarray, item: np.ndarray) -> np.ndarray:
 
 # --- copy detection ----------------------------------------------------------------------
 
-def _copy_links(data: _Claims, n_sources: int, options: TruthOptions) -> np.ndarray:
+def _copy_links(data: _Claims, options: TruthOptions) -> list[tuple[int, int]]:
     """Which pairs of sources copy each other: sources that state the identical value on nearly every disputed
     finding they share are copies of one another (or of one feed).
 
@@ -267,29 +266,43 @@ def _copy_links(data: _Claims, n_sources: int, options: TruthOptions) -> np.ndar
     sources agree too, while on disputed ones even good independent sources differ now and then
     (a minute, a stray gate); copies almost never do. Judged over all fields together, since
     independent sources that are right on one field agree there as closely as copies do.
+    Pairs are counted per finding (sparse), never in a sources × sources matrix.
     """
     n_items = int(data.item.max()) + 1 if len(data.item) else 0
     keep = (np.bincount(data.item, minlength=n_items) > 1)[data.item[data.claim_value]]
     item, value, source = data.item[data.claim_value][keep], data.claim_value[keep], data.claim_source[keep]
-    items, item_row = np.unique(item, return_inverse=True)
-    states = np.zeros((len(items), n_sources), dtype=np.float32)
-    states[item_row, source] = 1
-    values, value_row = np.unique(value, return_inverse=True)
-    stated = np.zeros((len(values), n_sources), dtype=np.float32)
-    stated[value_row, source] = 1
-    shared, identical = states.T @ states, stated.T @ stated
-    links = (shared >= options.copy_min_items) & (identical >= options.copy_agreement * shared)
-    np.fill_diagonal(links, False)
-    return links
+    if len(source) == 0:
+        return []
+    n = int(source.max()) + 1
+    pair_ids, shared = _pair_counts(item, source, n)     # findings both sources state something on
+    same_ids, same_count = _pair_counts(value, source, n)  # … where they state the same value
+    identical = np.zeros(len(pair_ids), dtype=np.int64)
+    identical[np.searchsorted(pair_ids, same_ids)] = same_count
+    linked = pair_ids[(shared >= options.copy_min_items) & (identical >= options.copy_agreement * shared)]
+    return [(int(p // n), int(p % n)) for p in linked.tolist()]
 
 
-def _components(linked: np.ndarray) -> np.ndarray:
-    """Connected components of a symmetric boolean matrix, labelled by their smallest member."""
-    label = np.arange(len(linked))
-    for a, b in zip(*np.nonzero(np.triu(linked))):
+def _pair_counts(group: np.ndarray, source: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair of sources (as `a * n + b`, a < b), in how many groups both appear."""
+    members = np.unique(group.astype(np.int64) * n + source)
+    group, source = members // n, members % n
+    bounds = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True])
+    pairs = [source[lo + a] * n + source[lo + b]
+             for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()) if hi - lo > 1
+             for a, b in [np.triu_indices(hi - lo, 1)]]
+    if not pairs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ids, counts = np.unique(np.concatenate(pairs), return_counts=True)
+    return ids, counts
+
+
+def _components(links: list[tuple[int, int]], n_sources: int) -> np.ndarray:
+    """Connected components of the linked pairs, each source labelled by its cluster's smallest member."""
+    label = np.arange(n_sources)
+    for a, b in sorted(links):
         root_a, root_b = _root(label, a), _root(label, b)
         label[max(root_a, root_b)] = min(root_a, root_b)
-    return np.array([_root(label, i) for i in range(len(label))])
+    return np.array([_root(label, i) for i in range(n_sources)], dtype=np.int64)
 
 
 def _root(label: np.ndarray, i: int) -> int:
@@ -319,12 +332,19 @@ class _Context:
     primary: set[str]
     published: dict[str, dt.date]
     options: TruthOptions
+    pack: DomainPack
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_cluster", {s: c for c in self.clusters for s in c})
+        object.__setattr__(self, "_source_index", {s: i for i, s in enumerate(self.source_ids)})
+        object.__setattr__(self, "_field_index", {f: i for i, f in enumerate(self.fields)})
 
     def cluster_of(self, source: str) -> list[str]:
-        return next((c for c in self.clusters if source in c), [source])
+        cluster: list[str] = self.__dict__["_cluster"].get(source, [source])
+        return cluster
 
     def reliability(self, source: str, field: str) -> float:
-        return float(self.trust[self.source_ids.index(source), self.fields.index(field)])
+        return float(self.trust[self.__dict__["_source_index"][source], self.__dict__["_field_index"][field]])
 
 
 def _suggest(finding: Finding, item: int, data: _Claims, prob: np.ndarray, context: _Context) -> Suggestion:
@@ -336,9 +356,25 @@ def _suggest(finding: Finding, item: int, data: _Claims, prob: np.ndarray, conte
         scores = _favour_newest(merged, scores, context)
     rank = sorted(range(len(merged)), key=lambda k: (-round(scores[k], 9), -_primary_count(merged[k][1], context),
                                                      -len(merged[k][1]), truth_key(merged[k][0])))
-    value, backers = merged[rank[0]]
-    return Suggestion(value=value, confidence=round(scores[rank[0]], 3),
-                      reasons=_reasons(finding, merged, rank[0], context), sources=backers)
+    chosen = _most_specific(finding, merged, rank, context)
+    value, backers = merged[chosen]
+    reasons = _reasons(finding, merged, chosen, context)
+    if chosen != rank[0]:
+        reasons.insert(0, f"the most specific value within the best-supported one, {value_label(merged[rank[0]][0])}, "
+                          "whose confidence it carries")
+    # A value inside the best-supported one carries that support (the reason says so).
+    return Suggestion(value=value, confidence=round(scores[rank[0]], 3), reasons=reasons, sources=backers)
+
+
+def _most_specific(finding: Finding, merged: list[tuple[TypedValue, list[str]]], rank: list[int],
+                   context: _Context) -> int:
+    """The best-ranked value, or the best-ranked of those that refine it: "later this decade" wins
+    support from every year inside it, yet "by 2028", inside it, is the answer worth suggesting."""
+    field = context.pack.field_by_id.get(finding.field)
+    top = merged[rank[0]][0]
+    if field is None or (isinstance(top, DateValue) and top.minute is not None):
+        return rank[0]
+    return next((k for k in rank[1:] if _refines(merged[k][0], top, field, context.pack)), rank[0])
 
 
 def _primary_count(backers: list[str], context: _Context) -> int:
