@@ -271,6 +271,10 @@ def _copy_links(data: _Claims, options: TruthOptions) -> list[tuple[int, int]]:
     n_items = int(data.item.max()) + 1 if len(data.item) else 0
     keep = (np.bincount(data.item, minlength=n_items) > 1)[data.item[data.claim_value]]
     item, value, source = data.item[data.claim_value][keep], data.claim_value[keep], data.claim_source[keep]
+    # A source on fewer disputed findings than a link needs cannot be linked: leave it out before
+    # pairing, or findings stated by thousands of sources would make millions of pairs.
+    busy = np.bincount(source, minlength=int(source.max()) + 1 if len(source) else 0) >= options.copy_min_items
+    item, value, source = item[busy[source]], value[busy[source]], source[busy[source]]
     if len(source) == 0:
         return []
     n = int(source.max()) + 1
@@ -414,16 +418,20 @@ def _reasons(finding: Finding, merged: list[tuple[TypedValue, list[str]]], chose
 
 def _recency_reason(finding: Finding, merged: list[tuple[TypedValue, list[str]]], chosen: int,
                     context: _Context) -> list[str]:
-    """On drift, say that older statements were likely superseded rather than wrong."""
+    """When the suggested date is the newest statement, say so; on drift, that older statements
+    were likely superseded rather than wrong."""
     dates = [context.published[s] for s in merged[chosen][1] if s in context.published]
-    if not finding.drift or not dates:
+    if not dates or not isinstance(merged[chosen][0], DateValue):
         return []
     others = [context.published[s] for k, (_, b) in enumerate(merged) if k != chosen
               for s in b if s in context.published]
-    if others and max(dates) > max(others):
+    if not others or max(dates) <= max(others):
+        return []
+    if finding.drift:
         return [f"the newest statement (published {max(dates).isoformat()}); older values were "
                 f"likely superseded by a schedule change, not wrong"]
-    return []
+    return [f"the newest dated statement (published {max(dates).isoformat()}); for a schedule, a newer "
+            f"statement usually supersedes an older one"]
 
 
 def _overall(data: _Claims, trust: np.ndarray, source_ids: list[str], fields: list[str]) -> dict[str, float]:
