@@ -405,7 +405,7 @@ def _reasons(finding: Finding, merged: list[tuple[TypedValue, list[str]]], chose
     reasons = [f"backed by {len(independent)} independent source(s) ({len(backers)} in all)"]
     copied = [c for c in independent if len(c) > 1]
     if copied:
-        reasons.append("counted once as copies: " + "; ".join(", ".join(c) for c in sorted(copied)))
+        reasons.append("counted once as copies: " + "; ".join(_few(c) for c in sorted(copied)))
     ranked = sorted(backers, key=lambda s: (-context.reliability(s, finding.field), s))[:3]
     reasons.append("estimated reliability on this field: "
                    + ", ".join(f"{s} {context.reliability(s, finding.field):.2f}" for s in ranked))
@@ -432,6 +432,12 @@ def _recency_reason(finding: Finding, merged: list[tuple[TypedValue, list[str]]]
                 f"likely superseded by a schedule change, not wrong"]
     return [f"the newest dated statement (published {max(dates).isoformat()}); for a schedule, a newer "
             f"statement usually supersedes an older one"]
+
+
+def _few(cluster: Sequence[str], shown: int = 4) -> str:
+    """`a, b, c, d and 496 more` for a long cluster."""
+    head = ", ".join(cluster[:shown])
+    return head if len(cluster) <= shown else f"{head} and {len(cluster) - shown} more"
 
 
 def _overall(data: _Claims, trust: np.ndarray, source_ids: list[str], fields: list[str]) -> dict[str, float]:
