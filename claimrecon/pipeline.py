@@ -165,8 +165,12 @@ def _run_tasks(tasks: list[SourceTask], context: _Context, jobs: int) -> Iterato
         for task in tasks:
             yield _process(task, context)
         return
+    # Workers start from a clean server process (not a fork of this one, whose threads and locks
+    # a fork would copy mid-state), with the extraction modules already imported there.
     methods = multiprocessing.get_all_start_methods()
-    pool_context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool_context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
+    if "forkserver" in methods:
+        pool_context.set_forkserver_preload(["claimrecon.pipeline"])
     chunk = max(1, min(32, len(tasks) // (jobs * 8)))
     with pool_context.Pool(jobs, initializer=_init_worker, initargs=(context,)) as pool:
         yield from pool.imap(_process_in_worker, tasks, chunksize=chunk)
