@@ -102,7 +102,8 @@ def run_extract(args: argparse.Namespace) -> int:
     options = _options(args)
     from claims import load_pack
 
-    extraction = extract_corpus(options, load_pack(options.domain), _progress(args))
+    with _progress(args) as progress:
+        extraction = extract_corpus(options, load_pack(options.domain), progress)
     data = ReportData(corpus=str(options.corpus or "<sample>"), sources=extraction.sources,
                       claims=extraction.claims, findings=[], problems=extraction.problems)
     _write(args, CLAIM_FORMATS[args.format].render(data))
@@ -111,7 +112,8 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    data, _ = build_report(_options(args), progress=_progress(args))
+    with _progress(args) as progress:
+        data, _ = build_report(_options(args), progress=progress)
     _write(args, REPORT_FORMATS[args.format].render(data))
     _tell_problems(data)
     return exit_code(data, command="report")
@@ -119,7 +121,8 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     options = _options(args)
-    data, stats = build_report(options, progress=_progress(args))
+    with _progress(args) as progress:
+        data, stats = build_report(options, progress=progress)
     if args.since:
         changed: set[str] | None = changed_since(args.since, options.corpus)
         data = _limit(data, changed)
@@ -182,8 +185,15 @@ def _options(args: argparse.Namespace) -> RunOptions:
     )
 
 
-def _progress(args: argparse.Namespace) -> Progress | None:
-    return Progress(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
+@contextlib.contextmanager
+def _progress(args: argparse.Namespace) -> Iterator[Progress | None]:
+    """A progress line on stderr while the block runs, when stderr is a terminal (and not --quiet)."""
+    progress = Progress(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
+    try:
+        yield progress
+    finally:
+        if progress is not None:
+            progress.close()
 
 
 def _summary_path(args: argparse.Namespace) -> Path | None:

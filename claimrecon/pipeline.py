@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from claims import Claim, DomainPack, cluster_copies, extract_claims, load_pack, load_table, signature_of
 from reconcile import ReportData, apply_reviews, attach_suggestions, estimate_truth, load_reviews, reconcile_claims
-from sources import InputError, Problem, Source, SourceTask, iter_corpus, load_task, plan_corpus, sample_corpus
+from sources import InputError, Problem, Source, SourceTask, load_task, plan_corpus
 
 from claimrecon.cache import ClaimCache
 
@@ -223,12 +223,4 @@ def _table_extraction(options: RunOptions, pack: DomainPack) -> tuple[Extraction
     return extraction, table.pack
 
 
-def iter_source_ids(options: RunOptions) -> Iterable[str]:
-    """Ids of the corpus's sources (for --since), without extracting."""
-    for source, _ in iter_corpus(options.corpus, max_bytes=options.max_bytes,
-                                 follow_symlinks=options.follow_symlinks):
-        if source is not None:
-            yield source.id
-
-
-__all__ = ["ExtractStats", "Extraction", "RunOptions", "build_report", "extract_corpus", "sample_corpus"]
+__all__ = ["ExtractStats", "Extraction", "RunOptions", "build_report", "extract_corpus"]
