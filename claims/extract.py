@@ -17,19 +17,13 @@ from claims.discourse import Discourse, Mention, governor
 from claims.mentions import AliasMatcher, Hit, phrase_pattern
 from claims.pack import DomainPack, FieldSpec
 from claims.quantities import QuantityMatch, find_quantities
+from claims.roles import RoleBinder
 from claims.segment import Block, Sentence, fold, split_blocks, split_sentences
+from claims.spans import WORD, words_between
 from claims.values import Claim, DateValue, Evidence, RefValue, TypedValue, make_claim, value_key
 from sources import Source
 
-_WORD = re.compile(r"[\w][\w'.-]*")
 _PUNCTUATION = re.compile(r"[,;:()\[\]]")
-_BY_FROM = re.compile(r"(?:\bby|\bfrom|(?:built|made|developed|manufactured|designed)\s+in)\s+(?:the\s+)?$")
-_BUILDS = re.compile(r"\s+(?:is\s+|are\s+|will\s+|has\s+|had\s+)?(?:building|build|builds|built|developing|develops|"
-                     r"developed|supplying|supplies|supplied|providing|provides|provided|making|makes|made)\b")
-_COORDINATED = re.compile(r"\s*,?\s*(?:and|as well as|plus)\s+(?:(?:the|a|an|its|their)\s+)?(?:[\w'-]+\s+){0,2}$")
-_SUPPLY_NOUNS = re.compile(r"\b(?:instruments?|payloads?|experiments?|sensors?|cameras?)\b")
-_SUPPLIES_PART = re.compile(r"\b(?:instruments?|payloads?|experiments?|sensors?)\s+(?:from|by)\s+"
-                            r"(?:[\w'.-]+\s+){0,4}(?:and\s+|,\s*)?$")
 _NEGATION = re.compile(r"\b(?:not|never|no longer|won't|wouldn't|isn't|aren't|cannot)\s+(?:\w+\s+)?$")
 # Anything a value can start with: a digit, a number word, or a word of a relative date.
 _VALUE_HINT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
@@ -68,10 +62,9 @@ class Extractor:
         self.names = AliasMatcher(pack, names=True)
         self.refs = AliasMatcher(pack, names=False)
         self.discourse = Discourse(pack)
-        self.triggers = {f.id: phrase_pattern(f.triggers) for f in pack.fields}
-        self.cues = {f.id: phrase_pattern(f.cue_before) for f in pack.fields}
-        self.cues_after = {f.id: phrase_pattern(f.cue_after) for f in pack.fields}
-        self.excluded_after = {f.id: phrase_pattern(f.exclude_after) for f in pack.fields}
+        self.roles = RoleBinder.for_fields(pack.fields)
+        self.triggers = self.roles.triggers
+        self.excluded_after = self.roles.excluded_after
         quantity_triggers = [t for f in pack.fields if f.type == "quantity" for t in f.triggers]
         self.objects = phrase_pattern([*pack.object_nouns, *quantity_triggers])
         self.blockers = phrase_pattern(pack.date_blockers)
@@ -232,7 +225,7 @@ class Extractor:
         excluded = self.excluded_after[field.id]
         out = []
         for match in pattern.finditer(folded, lo, hi):
-            after = " ".join(_WORD.findall(folded, match.end(), min(hi, match.end() + 40))[:3])
+            after = " ".join(WORD.findall(folded, match.end(), min(hi, match.end() + 40))[:3])
             if excluded is not None and excluded.search(after):
                 continue
             out.append(match)
@@ -242,7 +235,7 @@ class Extractor:
         """A target word in the five words before `at`: "slated for", "due in", "on track for"."""
         if self.targets is None:
             return False
-        words = list(_WORD.finditer(folded, max(lo, at - 60), at))[-5:]
+        words = list(WORD.finditer(folded, max(lo, at - 60), at))[-5:]
         return bool(words) and self.targets.search(folded, words[0].start(), at) is not None
 
     def _quantity_field(self, folded: str, lo: int, hi: int, value: Found, head: Mention,
@@ -263,7 +256,7 @@ class Extractor:
         """The quantity modifies the field's noun right after it: "a 350-kg rover", "500 hexagonal segments"."""
         own = self.triggers[field.id]
         match = own.search(folded, value.end, hi) if own is not None else None
-        if match is None or _words_between(folded, value.end, match.start()) > field.window:
+        if match is None or words_between(folded, value.end, match.start()) > field.window:
             return False
         between = folded[value.end:match.start()]
         if _PUNCTUATION.search(between):
@@ -289,87 +282,14 @@ class Extractor:
                 continue
             typed = RefValue(id=ref_id, text=text)
             if field.triggers:
-                if self._bound_to_trigger(folded, lo, hi, hits, value, field):
+                if self.roles.bound(folded, lo, hi, hits, value, field):
                     return Decided(head.entity, field, typed, value, "role")
             elif field.cue_before:
-                if self._cued(folded, lo, value, field):
+                if self.roles.cued(folded, lo, value, field):
                     return Decided(head.entity, field, typed, value, "cue")
             else:
                 return Decided(head.entity, field, typed, value, "catalogue")
         return None
-
-    def _bound_to_trigger(self, folded: str, lo: int, hi: int, hits: list[Hit], value: Found,
-                          field: FieldSpec) -> bool:
-        """A party bound to a role word: "Indian-made lander", "India provides the lander", "rover built by JAXA"."""
-        pattern = self.triggers[field.id]
-        if pattern is None or _SUPPLIES_PART.search(folded, max(lo, value.start - 80), value.start):
-            return False
-        same = [h for h in hits if h.kind == "ref" and h is not value.hit and
-                any(c == field.catalogue for c, _ in h.refs)]
-        for match in pattern.finditer(folded, value.end, hi):
-            if _words_between(folded, value.end, match.start()) > field.window:
-                break
-            if any(value.end <= h.start < match.start() for h in same):
-                break
-            if self._part_noun_between(folded, value.end, match.start()):
-                break
-            if not self._excluded(field, folded, match.end(), hi) and self._nearest_role(folded, match, value, hi):
-                return True
-        return self._bound_backwards(pattern, folded, lo, value, same)
-
-    def _bound_backwards(self, pattern: re.Pattern[str], folded: str, lo: int, value: Found, same: list[Hit]) -> bool:
-        """"a rover built by JAXA", "the rover JAXA is building", "built in Japan": the nearest role word before."""
-        window = max(lo, value.start - 100)
-        patterns = [p for f in self.pack.fields if f.type == "ref" and f.triggers
-                    and (p := self.triggers[f.id]) is not None]
-        roles = [m for p in patterns for m in p.finditer(folded, window, value.start)]
-        if not roles:
-            return False
-        nearest = max(roles, key=lambda m: m.end())
-        if not pattern.fullmatch(nearest.group(0)) or any(nearest.end() <= h.start < value.start for h in same):
-            return False
-        gap = _words_between(folded, nearest.end(), value.start)
-        if _BY_FROM.search(folded, window, value.start) and gap <= 8:
-            return True
-        return gap <= 1 and _BUILDS.match(folded, value.end) is not None
-
-    @staticmethod
-    def _part_noun_between(folded: str, start: int, end: int) -> bool:
-        """An instruments/payload noun between a party and a role word: the party supplies that, not the part."""
-        return _SUPPLY_NOUNS.search(folded, start, end) is not None
-
-    def _nearest_role(self, folded: str, match: re.Match[str], value: Found, hi: int) -> bool:
-        """No other role word lies between the party and this one, unless joined by "and"."""
-        for field in self.pack.fields:
-            pattern = self.triggers[field.id]
-            if field.type != "ref" or not field.triggers or pattern is None:
-                continue
-            for other in pattern.finditer(folded, value.end, match.start()):
-                if self._excluded(field, folded, other.end(), hi):
-                    continue
-                if not _COORDINATED.match(folded[other.end():match.start()]):
-                    return False
-        return True
-
-    def _excluded(self, field: FieldSpec, folded: str, at: int, hi: int) -> bool:
-        pattern = self.excluded_after[field.id]
-        return pattern is not None and pattern.match(folded, at + 1, hi) is not None and folded[at:at + 1] == " "
-
-    def _cued(self, folded: str, lo: int, value: Found, field: FieldSpec) -> bool:
-        """A cue word just before the value ("held in Tokyo", "from Tanegashima"), one just after
-        ("Tokyo hosted", "Tanegashima for launch"), or a parenthesis after a name ("(New Delhi, 2019)")."""
-        if folded[max(lo, value.start - 3):value.start].rstrip().endswith("("):
-            return True
-        pattern, after = self.cues[field.id], self.cues_after[field.id]
-        if after is not None:
-            match = after.search(folded, value.end, value.end + 40)
-            if match is not None and _words_between(folded, value.end, match.start()) <= 1:
-                return True
-        if pattern is None:
-            return False
-        offset = max(lo, value.start - 40)
-        return any(_words_between(folded, match.end(), value.start) <= 2
-                   for match in pattern.finditer(folded, offset, value.start))
 
     def _within_period(self, decided: list[Decided], governed: list[tuple[str, Found]]) -> list[Decided]:
         """Drop what a sentence says of an event with a period when it dates that event elsewhere.
@@ -493,10 +413,6 @@ def _clause_bounds(clauses: list[int], at: int, sentence: Sentence) -> tuple[int
     return lo, hi
 
 
-def _words_between(folded: str, a: int, b: int) -> int:
-    return len(_WORD.findall(folded, a, b)) if b > a else 0
-
-
 def _nearest(pattern: re.Pattern[str] | None, folded: str, lo: int, hi: int, start: int, end: int,
              exclude: re.Pattern[str] | None = None) -> int | None:
     """Words between the value and the nearest match of `pattern` in `[lo, hi)`, or None."""
@@ -508,8 +424,8 @@ def _nearest(pattern: re.Pattern[str] | None, folded: str, lo: int, hi: int, sta
             continue
         if exclude is not None and exclude.fullmatch(match.group(0)):
             continue
-        distance = _words_between(folded, match.end(), start) if match.end() <= start \
-            else _words_between(folded, end, match.start())
+        distance = words_between(folded, match.end(), start) if match.end() <= start \
+            else words_between(folded, end, match.start())
         if best is None or distance < best:
             best = distance
     return best
@@ -518,7 +434,7 @@ def _nearest(pattern: re.Pattern[str] | None, folded: str, lo: int, hi: int, sta
 def _rank(folded: str, match: re.Match[str], value: Found) -> tuple[bool, int]:
     """How near a trigger is to a value: same phrase first (no punctuation between), then words."""
     a, b = (match.end(), value.start) if match.end() <= value.start else (value.end, match.start())
-    return bool(_PUNCTUATION.search(folded, a, b)), _words_between(folded, a, b)
+    return bool(_PUNCTUATION.search(folded, a, b)), words_between(folded, a, b)
 
 
 def _in_period(value: DateValue, period: str) -> bool:
