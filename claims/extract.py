@@ -14,11 +14,12 @@ from typing import Iterable, Iterator
 
 from claims.dates import DateMatch, find_dates
 from claims.discourse import Discourse, Mention, governor
+from claims.factbox import may_hold_rows, split_row
 from claims.mentions import AliasMatcher, Hit, phrase_pattern
 from claims.pack import DomainPack, FieldSpec
 from claims.quantities import QuantityMatch, find_quantities
 from claims.roles import RoleBinder
-from claims.segment import Block, Sentence, fold, split_blocks, split_sentences
+from claims.segment import Sentence, fold, split_blocks, split_sentences
 from claims.spans import WORD, words_between
 from claims.values import Claim, DateValue, Evidence, RefValue, TypedValue, make_claim, value_key
 from sources import Source
@@ -84,7 +85,7 @@ class Extractor:
         current_block = -1
         for block in split_blocks(text):
             lo, hi = bisect.bisect_left(name_starts, block.start), bisect.bisect_left(name_starts, block.end)
-            if lo == hi and not (current is not None and _may_hold_fact_rows(text, block)):
+            if lo == hi and not (current is not None and may_hold_rows(text, block.start, block.end)):
                 continue    # most of an article names nothing the pack knows: never split into sentences
             hits = _merge(names[lo:hi], self.refs.find(folded, text, block.start, block.end))
             for sentence, sentence_hits in _by_sentence(split_sentences(text, block), hits):
@@ -306,7 +307,7 @@ class Extractor:
     def _fact_row(self, source: Source, text: str, folded: str, sentence: Sentence, hits: list[Hit],
                   current: tuple[str, str] | None) -> list[Decided] | None:
         """`Key | Value` (or `Key: Value` with a known key) rows of a fact box, else None."""
-        row = _split_row(text, sentence.start, sentence.end)
+        row = split_row(text, sentence.start, sentence.end)
         if row is None:
             return None
         (ks, ke), (vs, ve) = row
@@ -351,11 +352,6 @@ class Extractor:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _may_hold_fact_rows(text: str, block: Block) -> bool:
-    chunk = text[block.start:block.end]
-    return "|" in chunk or ":" in chunk
-
-
 def _merge(names: list[Hit], refs: list[Hit]) -> list[Hit]:
     """Names and refs in text order; a ref inside a name is part of the name ("H3" in no name, but
     "Japan" in "Japan-India Space Dialogue")."""
@@ -369,37 +365,6 @@ def _by_sentence(sentences: list[Sentence], hits: list[Hit]) -> Iterator[tuple[S
     for sentence in sentences:
         lo, hi = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
         yield sentence, [h for h in hits[lo:hi] if h.end <= sentence.end]
-
-
-_ROW_SPLIT = re.compile(r"\s*\|\s*")
-
-
-def _split_row(text: str, start: int, end: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """The key and value spans of a fact-box row: `Key | Value`, `| Key | Value |` or `Key: Value`."""
-    line = text[start:end]
-    if "|" in line:
-        cells = [(m.start(), m.end()) for m in re.finditer(r"[^|]+", line) if line[m.start():m.end()].strip()]
-        if len(cells) < 2 or set(line.replace("|", "").strip()) <= set("-: "):
-            return None
-        (ks, ke), (vs, ve) = cells[0], cells[1]
-    elif ":" in line[:40]:
-        colon = line.index(":")
-        (ks, ke), (vs, ve) = (0, colon), (colon + 1, len(line))
-    else:
-        return None
-    ks, ke = _strip(line, ks, ke)
-    vs, ve = _strip(line, vs, ve)
-    if ke <= ks or ve <= vs:
-        return None
-    return (start + ks, start + ke), (start + vs, start + ve)
-
-
-def _strip(line: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and line[s] in " \t*_":
-        s += 1
-    while e > s and line[e - 1] in " \t*_":
-        e -= 1
-    return s, e
 
 
 def _overlaps(s: int, e: int, spans: Iterable[tuple[int, int]]) -> bool:
