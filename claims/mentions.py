@@ -84,7 +84,10 @@ class AliasMatcher:
         if self._empty:
             return []
         found: list[tuple[int, int, tuple[_Payload, ...]]] = []
-        for last, payloads in self._automaton.iter(folded, start, end):
+        # The automaton is given a slice, not `(folded, start, end)`: with bounds it still copies
+        # the whole string on every call, which made a search per block quadratic in the text.
+        for last_in_slice, payloads in self._automaton.iter(folded[start:end]):
+            last = start + last_in_slice
             length = payloads[0].length
             first = last - length + 1
             if first > start and folded[first - 1].isalnum() and folded[first].isalnum():
