@@ -21,7 +21,7 @@ from claims.quantities import QuantityMatch, find_quantities
 from claims.roles import RoleBinder
 from claims.segment import Sentence, fold, split_blocks, split_sentences
 from claims.spans import WORD, words_between
-from claims.values import Claim, DateValue, Evidence, RefValue, TypedValue, make_claim, value_key
+from claims.values import Claim, DateValue, Evidence, RefValue, TypedValue, keyed_claim, value_key
 from sources import Source
 
 _PUNCTUATION = re.compile(r"[,;:()\[\]]")
@@ -106,8 +106,8 @@ class Extractor:
                                                sentence_hits, carried)
             decided = self._sentence(source, text, folded, sentence, sentence_hits, mentions)
             current, current_block = _update_current(mentions, current, current_block, sentence.block)
-        for d in _prune(decided, self.pack):
-            claim = self._claim(source, text, sentence, d)
+        for d, key in _prune(decided, self.pack):
+            claim = self._claim(source, text, sentence, d, key)
             claims.setdefault(claim.claim_id, claim)
         return current, current_block
 
@@ -132,14 +132,14 @@ class Extractor:
             return None, sentence.block
         return (last.entity, self.pack.entity_by_id[last.entity].kind), sentence.block
 
-    def _claim(self, source: Source, text: str, sentence: Sentence, d: Decided) -> Claim:
-        line = source.line_offset + 1 + text.count("\n", 0, d.found.start)
+    def _claim(self, source: Source, text: str, sentence: Sentence, d: Decided, key: str) -> Claim:
+        line = source.line_offset + 1 + sentence.line_index  # a sentence never spans lines
         evidence = Evidence(quote=text[sentence.start:sentence.end], start=d.found.start, end=d.found.end, line=line)
         value = d.value
         if isinstance(value, RefValue):  # the words as written, not their folded (lower-case) form
             value = value.model_copy(update={"text": text[d.found.start:d.found.end]})
-        return make_claim(source_id=source.id, entity=d.entity, field=d.field.id, value=value,
-                          evidence=evidence, rule=f"{d.field.id}.{d.form}.v1")
+        return keyed_claim(key, source_id=source.id, entity=d.entity, field=d.field.id, value=value,
+                           evidence=evidence, rule=f"{d.field.id}.{d.form}.v1")
 
     # -- prose sentences -----------------------------------------------------------------------
     def _sentence(self, source: Source, text: str, folded: str, sentence: Sentence,
@@ -420,13 +420,14 @@ def _update_current(mentions: list[Mention], current: tuple[str, str] | None, bl
     return current, block
 
 
-def _prune(decided: list[Decided], pack: DomainPack) -> list[Decided]:
-    """One claim per (entity, field, value) in a sentence; a ref whose descendant is also named goes."""
+def _prune(decided: list[Decided], pack: DomainPack) -> list[tuple[Decided, str]]:
+    """One claim per (entity, field, value) in a sentence, with its value key; a ref whose
+    descendant is also named goes."""
     seen: dict[tuple[str, str, str], Decided] = {}
     for d in decided:
         seen.setdefault((d.entity, d.field.id, value_key(d.value)), d)
     out = []
-    for d in seen.values():
+    for (_, _, key), d in seen.items():
         if isinstance(d.value, RefValue) and d.field.catalogue:
             ref_id = d.value.id
             finer = [o for o in seen.values() if o.entity == d.entity and o.field.id == d.field.id and
@@ -434,7 +435,7 @@ def _prune(decided: list[Decided], pack: DomainPack) -> list[Decided]:
                      ref_id in pack.lineage(d.field.catalogue, o.value.id)]
             if finer:
                 continue
-        out.append(d)
+        out.append((d, key))
     return out
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,7 +37,7 @@ from claims.cells import normalise_code, normalise_number, normalise_ref
 from claims.datetimes import normalise_date_cell, normalise_datetime
 from claims.errors import TableError
 from claims.pack import CatalogueEntry, DomainPack, FieldSpec, KindSpec
-from claims.values import Claim, DateValue, Evidence, QuantityValue, RefValue, value_key
+from claims.values import Claim, DateValue, Evidence, QuantityValue, RefValue, claim_id, value_key
 from sources import Problem, Source, describe_loc, parse_yaml_located
 
 TableFieldType = Literal["datetime", "date", "quantity", "ref", "text"]
@@ -49,16 +48,6 @@ LONG_COLUMNS = ("source", "entity", "field", "value")
 _FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "tsv", ".parquet": "parquet", ".pq": "parquet"}
 _STRICT = ConfigDict(frozen=True, extra="forbid")
 _MISSING, _UNREADABLE = object(), object()
-
-
-# `claims.content_id` with its encoder built once: tables make ~100,000 claims a second, and
-# building the encoder per call was a third of the cost. A test holds the two to the same ids.
-_ID_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
-def _claim_id(payload: list[object]) -> str:
-    """The id `make_claim` gives a claim with this payload."""
-    return hashlib.sha256(_ID_ENCODER.encode(payload).encode("utf-8")).hexdigest()[:16]
 
 
 class ColumnSpec(BaseModel):
@@ -287,12 +276,12 @@ class _RowReader:
             return
         value, vkey = typed
         field = spec.field or key
-        claim_id = _claim_id([source, entity, field, vkey, 0, len(text)])
-        if claim_id not in self.claims:
+        cell_id = claim_id(source, entity, field, vkey, 0, len(text))
+        if cell_id not in self.claims:
             # Every part was built and checked above (the value by its normaliser): assemble unchecked.
             evidence = Evidence.model_construct(quote=text, start=0, end=len(text), line=line)
-            self.claims[claim_id] = Claim.model_construct(
-                claim_id=claim_id, source_id=source, entity=entity, field=field, value=value,
+            self.claims[cell_id] = Claim.model_construct(
+                claim_id=cell_id, source_id=source, entity=entity, field=field, value=value,
                 evidence=evidence, rule=f"table.{spec.type}.v1")
 
     def _type_cell(self, text: str, spec: ColumnSpec) -> tuple[TypedCell, str] | object:

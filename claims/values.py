@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from json.encoder import encode_basestring
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,6 +13,9 @@ DateQualifier = Literal["by", "approx", "planned", "expected", "no-earlier-than"
 QuantityQualifier = Literal["approx"]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+# The encoders `json.dumps` would build on every call with these options, built once.
+_KEY_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+_ID_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
 
 
 class DateValue(BaseModel):
@@ -86,13 +90,25 @@ def value_key(value: DateValue | QuantityValue | RefValue) -> str:
     True
     """
     data = value.model_dump(mode="json", exclude_none=True, exclude={"text", "edtf", "tz"})
-    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return _KEY_ENCODER.encode(data)
 
 
 def content_id(payload: Any, *, length: int = 16) -> str:
     """A short hash of the canonical JSON of `payload` (sorted keys): ids never depend on order or time."""
-    blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:length]
+    return _hash(_ID_ENCODER.encode(payload), length)
+
+
+def claim_id(source_id: str, entity: str, field: str, key: str, start: int, end: int) -> str:
+    """`content_id([source_id, entity, field, key, start, end])`, the id of a claim, written directly.
+
+    A list of four strings and two ints has one canonical JSON: each string as the encoder writes
+    it (`encode_basestring` is its own string encoder), each int as its repr. Any other argument
+    type goes through the encoder, so the id is the same whatever the caller passes.
+    """
+    strings = (source_id, entity, field, key)
+    if all(type(s) is str for s in strings) and type(start) is int and type(end) is int:
+        return _hash(f"[{','.join(map(encode_basestring, strings))},{start!r},{end!r}]", 16)
+    return content_id([source_id, entity, field, key, start, end])
 
 
 def make_claim(
@@ -100,9 +116,22 @@ def make_claim(
     value: DateValue | QuantityValue | RefValue, evidence: Evidence, rule: str,
 ) -> Claim:
     """A claim whose id is a hash of what it says and where it says it."""
-    claim_id = content_id([source_id, entity, field, value_key(value), evidence.start, evidence.end])
-    return Claim(claim_id=claim_id, source_id=source_id, entity=entity, field=field,
-                 value=value, evidence=evidence, rule=rule)
+    return keyed_claim(value_key(value), source_id=source_id, entity=entity, field=field,
+                       value=value, evidence=evidence, rule=rule)
+
+
+def keyed_claim(
+    key: str, *, source_id: str, entity: str, field: str,
+    value: DateValue | QuantityValue | RefValue, evidence: Evidence, rule: str,
+) -> Claim:
+    """`make_claim` for a caller that holds `key == value_key(value)` already (the extractor
+    deduplicates by it), so the value is not serialised twice."""
+    return Claim(claim_id=claim_id(source_id, entity, field, key, evidence.start, evidence.end),
+                 source_id=source_id, entity=entity, field=field, value=value, evidence=evidence, rule=rule)
+
+
+def _hash(blob: str, length: int) -> str:
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:length]
 
 
 def value_label(value: DateValue | QuantityValue | RefValue) -> str:
