@@ -1,7 +1,8 @@
 """Quantities in running text: numbers with their units, normalised to a field's canonical unit.
 
 `find_quantities` scans text with one compiled regular expression (no pint on the hot path);
-`QuantityMatch.to` and `normalise_quantity` convert with one pint factor cached per unit pair.
+`QuantityMatch.to` and `normalise_quantity` convert with one factor cached per unit pair: from
+`UNIT_FACTORS` (pint's own factors) for the whitelisted and canonical units, from pint otherwise.
 
 Decisions the contract leaves open (each has a test):
 - Units come only from the whitelist tables below, never from pint's whole registry: "5 G" is a
@@ -56,6 +57,24 @@ UNIT_WORDS: dict[str, str] = {
     "millimeter": "millimetre", "foot": "foot", "inch": "inch", "mile": "mile",
     "second": "second", "minute": "minute", "hour": "hour", "day": "day", "earth day": "day",
     "week": "week", "fortnight": "fortnight", "month": "month", "year": "year", "century": "century",
+}
+# Every unit above, and the canonical units packs use, by dimension, with pint's factor to the
+# dimension's canonical unit exactly as pint computes it (a test compares each pair with pint, bit
+# for bit). Conversions between these need no pint, whose registry takes most of a second to
+# build in each process; any other pair of units still asks pint.
+CANONICAL_UNITS: dict[str, str] = {"mass": "kg", "length": "m", "time": "d", "count": "1"}
+UNIT_FACTORS: dict[str, tuple[str, float]] = {
+    "kg": ("mass", 1.0), "kilogram": ("mass", 1.0), "gram": ("mass", 0.001),
+    "metric_ton": ("mass", 1000.0), "short_ton": ("mass", 907.1847400000001),
+    "long_ton": ("mass", 1016.0469088000001), "pound": ("mass", 0.4535923700000001),
+    "m": ("length", 1.0), "metre": ("length", 1.0), "kilometre": ("length", 1000.0),
+    "centimetre": ("length", 0.01), "millimetre": ("length", 0.001), "foot": ("length", 0.30479999999999996),
+    "inch": ("length", 0.0254), "mile": ("length", 1609.344),
+    "d": ("time", 1.0), "day": ("time", 1.0), "second": ("time", 1.1574074074074073e-05),
+    "minute": ("time", 0.0006944444444444444), "hour": ("time", 0.041666666666666664),
+    "week": ("time", 7.0), "fortnight": ("time", 14.0), "month": ("time", 30.4375),
+    "year": ("time", 365.25), "century": ("time", 36525.0),
+    "1": ("count", 1.0), "": ("count", 1.0),
 }
 IRREGULAR_PLURALS: dict[str, str] = {"foot": "feet", "inch": "inches", "century": "centuries"}
 SMALL_NUMBER_WORDS: dict[str, int] = {
@@ -308,6 +327,17 @@ def _registry() -> pint.UnitRegistry[float]:
 @functools.lru_cache(maxsize=1024)
 def _conversion_factor(source: str, target: str) -> float | None:
     """How many `target` units one `source` unit is ("" and "1" are a plain count); None if incompatible."""
+    if source in UNIT_FACTORS and target in UNIT_FACTORS:
+        (dimension, factor), (target_dimension, _) = UNIT_FACTORS[source], UNIT_FACTORS[target]
+        if dimension != target_dimension:
+            return None
+        if target == CANONICAL_UNITS[dimension]:
+            return factor
+    return _pint_factor(source, target)
+
+
+def _pint_factor(source: str, target: str) -> float | None:
+    """`_conversion_factor` as pint computes it."""
     registry = _registry()
     try:
         source_unit = registry.parse_units(source) if source not in ("", "1") else registry.dimensionless

@@ -186,8 +186,35 @@ def test_conversion_factor_is_parsed_once_per_unit_pair(monkeypatch):
     monkeypatch.setattr(registry, "parse_units", lambda unit: calls.append(unit) or original(unit))
     matches = find_quantities("350 kg, 26 kg and 1,500 kg; " * 100)
     assert len(matches) == 300
-    assert all(match.to("kg") is not None for match in matches)
-    assert sorted(calls) == ["kg", "kilogram"]
+    assert all(match.to("lb") is not None for match in matches)
+    assert sorted(calls) == ["kilogram", "lb"]
+    quantities._conversion_factor.cache_clear()
+
+
+def _pint_names() -> list[str]:
+    from claims import quantities
+
+    return sorted({*quantities.UNIT_ABBREVIATIONS.values(), *quantities.UNIT_WORDS.values(), *quantities.UNIT_FACTORS})
+
+
+@pytest.mark.parametrize("source", _pint_names())
+def test_unit_factor_table_gives_pints_factor_bit_for_bit(source):
+    from claims import quantities
+
+    assert source in quantities.UNIT_FACTORS
+    for target in quantities.UNIT_FACTORS:
+        factor, from_pint = quantities._conversion_factor(source, target), quantities._pint_factor(source, target)
+        assert factor == from_pint and repr(factor) == repr(from_pint), (source, target)
+
+
+def test_whitelisted_units_convert_to_canonical_units_without_pint(monkeypatch):
+    from claims import quantities
+
+    quantities._conversion_factor.cache_clear()
+    monkeypatch.setattr(quantities, "_pint_factor", lambda source, target: pytest.fail(f"pint asked: {source} -> {target}"))
+    for source in _pint_names():
+        for target in quantities.CANONICAL_UNITS.values():
+            quantities._conversion_factor(source, target)
     quantities._conversion_factor.cache_clear()
 
 
