@@ -10,8 +10,8 @@ Sources that copy each other then count once when claims are weighed.
 """
 from __future__ import annotations
 
+import string
 import zlib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -23,34 +23,57 @@ MIN_WORDS = 4
 COPY_THRESHOLD = 0.5
 PERMUTATIONS = 64
 BANDS = 32  # 32 bands of 2 rows: pairs above ~0.3 similarity nearly always become candidates
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
-_WORD = re.compile(r"\w+")
+_END = b"\x00"
+
+
+def _byte_classes() -> bytes:
+    """A `bytes.translate` table: sentence ends become _END, other ASCII punctuation a space."""
+    table = bytearray(range(256))
+    for char in string.punctuation.replace("_", ""):
+        table[ord(char)] = ord(" ")
+    for char in ".!?\x00":
+        table[ord(char)] = _END[0]
+    return bytes(table)
+
+
+_BYTE_CLASSES = _byte_classes()
+# Typographic quotes, dashes and the ellipsis, which `translate` cannot see (several bytes each).
+_UNICODE_PUNCTUATION = tuple(char.encode("utf-8") for char in "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0")
 _PRIME = 4_294_967_311  # the first prime above 2³²: a·x + b stays below 2⁶⁴ for 32-bit a, x, b
+_PRIME_U64 = np.uint64(_PRIME)
 _COEFFICIENTS = np.random.default_rng(20251121).integers(1, 1 << 32, size=(2, 256), dtype=np.uint64)
 
 
-def shingle_text(text: str, *, min_words: int = MIN_WORDS) -> set[str]:
-    """The text's sentences, case-folded with punctuation dropped; sentences shorter than
-    `min_words` words (captions, "Comments", bylines) are left out."""
-    out: set[str] = set()
-    for sentence in _SENTENCE.split(text):
-        words = _WORD.findall(sentence.casefold())
+def shingle_text(text: str, *, min_words: int = MIN_WORDS) -> set[bytes]:
+    """The text's sentences, case-folded, with punctuation dropped and spaces collapsed (UTF-8).
+
+    Sentences end at `.`, `!`, `?` and blank lines; those shorter than `min_words` words
+    (captions, "Comments", bylines, the pieces of "U.S.") are left out. The work is done by
+    byte-level `translate`/`split` over the whole text, a few times faster than a regex
+    pass per sentence: copy detection must stay a small part of extraction's cost.
+    """
+    data = text.casefold().encode("utf-8", "replace")
+    for mark in _UNICODE_PUNCTUATION:
+        data = data.replace(mark, b" ")
+    out: set[bytes] = set()
+    for sentence in data.translate(_BYTE_CLASSES).replace(b"\n\n", _END).split(_END):
+        words = sentence.split()
         if len(words) >= min_words:
-            out.add(" ".join(words))
+            out.add(b" ".join(words))
     return out
 
 
-def minhash(shingles: Iterable[str], *, permutations: int = PERMUTATIONS) -> tuple[int, ...]:
+def minhash(shingles: Iterable[bytes], *, permutations: int = PERMUTATIONS) -> tuple[int, ...]:
     """The MinHash signature of a set: per hash function, the smallest value over the set.
 
     Each shingle is hashed once (CRC-32, so signatures never depend on PYTHONHASHSEED); the
     `permutations` functions are `(a·x + b) mod p` over those hashes, computed with numpy.
     """
-    hashes = np.fromiter((zlib.crc32(s.encode("utf-8")) for s in shingles), dtype=np.uint64)
+    hashes = np.fromiter(map(zlib.crc32, shingles), dtype=np.uint64)
     if hashes.size == 0:
         return tuple([_PRIME] * permutations)
     a, b = _COEFFICIENTS[0][:permutations, None], _COEFFICIENTS[1][:permutations, None]
-    return tuple(int(v) for v in ((a * hashes[None, :] + b) % np.uint64(_PRIME)).min(axis=1))
+    return tuple(((a * hashes + b) % _PRIME_U64).min(axis=1).tolist())
 
 
 def signature_of(text: str) -> tuple[int, ...] | None:
@@ -80,27 +103,49 @@ def cluster_copies(signatures: Mapping[str, tuple[int, ...]], *, threshold: floa
     Locality-sensitive hashing: sources that share a whole band of their signature fall in one
     bucket, and each member of a bucket is compared with the bucket's first member only, so a
     thousand copies of one wire story cost a thousand comparisons per band, not half a million.
+    Bucketing and comparisons are numpy over all sources at once; only accepted pairs are joined
+    one by one.
     """
-    rows = PERMUTATIONS // BANDS
-    parent = {source_id: source_id for source_id in signatures}
     ordered = sorted(signatures)
+    if len(ordered) < 2:
+        return []
+    matrix = np.array([signatures[source_id] for source_id in ordered], dtype=np.uint64)
+    first, other = _candidate_pairs(matrix)
+    similar = (matrix[first] == matrix[other]).mean(axis=1) >= threshold
+    parent = list(range(len(ordered)))
+    for a, b in zip(first[similar].tolist(), other[similar].tolist()):
+        root_a, root_b = _find(parent, a), _find(parent, b)
+        parent[max(root_a, root_b)] = min(root_a, root_b)
+    clusters: dict[int, list[str]] = {}
+    for index, source_id in enumerate(ordered):
+        clusters.setdefault(_find(parent, index), []).append(source_id)
+    return sorted(c for c in clusters.values() if len(c) > 1)
+
+
+def _candidate_pairs(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first member, other member) row indices of every LSH bucket with two or more rows, unique.
+
+    A band's key folds its values into one 64-bit number; two bands that collide only add a
+    candidate, which the similarity test then rejects.
+    """
+    rows = matrix.shape[1] // BANDS
+    firsts, others = [], []
     for band in range(BANDS):
-        buckets: dict[tuple[int, ...], list[str]] = {}
-        for source_id in ordered:
-            buckets.setdefault(signatures[source_id][band * rows:(band + 1) * rows], []).append(source_id)
-        for first, *others in (m for m in buckets.values() if len(m) > 1):
-            for other in others:
-                if _find(parent, first) != _find(parent, other) and \
-                        estimate_similarity(signatures[first], signatures[other]) >= threshold:
-                    root_a, root_b = _find(parent, first), _find(parent, other)
-                    parent[max(root_a, root_b)] = min(root_a, root_b)
-    clusters: dict[str, list[str]] = {}
-    for source_id in ordered:
-        clusters.setdefault(_find(parent, source_id), []).append(source_id)
-    return sorted(sorted(c) for c in clusters.values() if len(c) > 1)
+        key = np.zeros(len(matrix), dtype=np.uint64)
+        for column in range(band * rows, (band + 1) * rows):
+            key = key * _PRIME_U64 + matrix[:, column]  # wraps modulo 2⁶⁴: collisions are only candidates
+        order = np.argsort(key, kind="stable")
+        sorted_key = key[order]
+        starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
+        run = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        members = np.arange(len(order)) != run
+        firsts.append(order[run[members]])
+        others.append(order[members])
+    pairs = np.unique(np.concatenate(firsts) * len(matrix) + np.concatenate(others))
+    return pairs // len(matrix), pairs % len(matrix)
 
 
-def _find(parent: dict[str, str], node: str) -> str:
+def _find(parent: list[int], node: int) -> int:
     while parent[node] != node:
         parent[node] = parent[parent[node]]
         node = parent[node]
