@@ -25,16 +25,15 @@ import datetime as dt
 import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from claims import Claim, DateValue, DomainPack, QuantityValue, TypedValue, content_id, value_key
 from sources import Published
 
 from reconcile.compare import compare_group, date_bounds, one_day_apart
+from reconcile.grouping import Distinct, group_columns
 from reconcile.models import Finding, Relation, Status, ValueGroup
 
 FRAME_COLUMNS = ("claim_id", "source_id", "entity", "field", "key", "value", "evidence_start")
@@ -43,15 +42,6 @@ ONE_DAY_HINT = "dates one day apart: time zones may explain it"
 _VALUE_TYPE = {"date": "date", "datetime": "date", "quantity": "quantity", "ref": "ref", "text": "ref"}
 # A source's publication as (first day, last day) it may denote.
 _Span = tuple[dt.date, dt.date]
-
-
-class _Distinct(NamedTuple):
-    """One distinct value of a finding while it is being decided (a tuple: made 10⁵ times)."""
-
-    key: str
-    value: TypedValue
-    sources: list[str]
-    claim_ids: list[str]
 
 
 def finding_id(entity: str, field: str, value_keys: Iterable[str]) -> str:
@@ -83,7 +73,7 @@ def _reconcile_columns(columns: Mapping[str, Any], pack: DomainPack,
                        published: Mapping[str, Published | None] | None) -> list[Finding]:
     spans: dict[str, _Span] = {s: (p.start, p.end) for s, p in (published or {}).items() if p is not None}
     with _collector_paused():
-        findings = [finding for (entity, field), distinct in _group_columns(columns).items()
+        findings = [finding for (entity, field), distinct in group_columns(columns).items()
                     if (finding := _decide(entity, field, distinct, pack, spans)) is not None]
         findings.sort(key=lambda f: (f.entity, f.field))
     return findings
@@ -118,88 +108,7 @@ def _claim_columns(claims: Iterable[Claim], pack: DomainPack) -> dict[str, list[
     return columns
 
 
-def _codes(column: Any, *, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes and the distinct labels they stand for; `sort` orders the labels (codes follow).
-
-    Factorising hashes rather than sorts; sorting, when asked, touches only the distinct labels.
-    """
-    codes, labels = pd.factorize(np.asarray(column, dtype=object) if isinstance(column, list) else column)
-    labels = np.asarray(labels, dtype=object)
-    codes = np.asarray(codes, dtype=np.int64)
-    if sort:
-        rank = np.argsort(labels.astype(str), kind="stable")
-        labels, codes = labels[rank], np.argsort(rank)[codes]
-    return codes, labels
-
-
-def _group_columns(columns: Mapping[str, Any]) -> dict[tuple[str, str], list[_Distinct]]:
-    """The distinct values of each (entity, field): representative value, sources and claim ids."""
-    if len(columns["claim_id"]) == 0:
-        return {}
-    entity, entities = _codes(columns["entity"])
-    field, fields = _codes(columns["field"])
-    key, keys = _codes(columns["key"])
-    # Sorted source codes make each distinct value's source runs come in source-id order.
-    source, sources = _codes(columns["source_id"], sort=True)
-    # Two factorisations, each of a product below n², so the int64 codes cannot overflow.
-    pair = pd.factorize(entity * len(fields) + field)[0].astype(np.int64)
-    group = pd.factorize(pair * len(keys) + key)[0].astype(np.int64)
-    # Rows of one distinct value become contiguous, ordered by source id, then by input order.
-    order = np.argsort(group * len(sources) + source, kind="stable")
-    group, source = group[order], source[order]
-    new_group = np.r_[True, group[1:] != group[:-1]]
-    starts = np.flatnonzero(new_group)
-    pair_starts = np.flatnonzero(new_group | np.r_[True, source[1:] != source[:-1]])
-    rows = _RowLists(
-        claim_ids=_take(columns["claim_id"], order),
-        offsets=np.asarray(columns["evidence_start"], dtype=np.int64)[order].tolist(),
-        values=_take(columns["value"], order),
-        pair_starts=pair_starts.tolist() + [len(order)],
-        pair_sources=sources[source[pair_starts]].tolist(),
-    )
-    first_rows = order[starts]
-    names = zip(entities[entity[first_rows]].tolist(), fields[field[first_rows]].tolist(),
-                keys[key[first_rows]].tolist())
-    bounds = starts.tolist() + [len(order)]
-    pair_bounds = np.searchsorted(pair_starts, starts).tolist() + [len(pair_starts)]
-    out: dict[tuple[str, str], list[_Distinct]] = {}
-    for i, (entity_id, field_id, value_key_) in enumerate(names):
-        distinct = rows.distinct(value_key_, bounds[i], bounds[i + 1], pair_bounds[i], pair_bounds[i + 1])
-        out.setdefault((entity_id, field_id), []).append(distinct)
-    return out
-
-
-def _take(column: Any, order: np.ndarray) -> list[Any]:
-    """The items of a column in `order`, as a list."""
-    if isinstance(column, list):  # never np.asarray a list of models: numpy probes each for __array__
-        return [column[i] for i in order.tolist()]
-    return list(np.asarray(column, dtype=object)[order].tolist())
-
-
-@dataclass(frozen=True)
-class _RowLists:
-    """Rows sorted by (distinct value, source) as plain lists, and where each source run starts."""
-
-    claim_ids: list[str]
-    offsets: list[int]
-    values: list[TypedValue]
-    pair_starts: list[int]
-    pair_sources: list[str]
-
-    def distinct(self, key: str, start: int, end: int, first_pair: int, end_pair: int) -> _Distinct:
-        """The distinct value in rows [start, end), whose source runs are first_pair..end_pair.
-
-        Its representative is the claim with the smallest (source_id, evidence start, claim_id):
-        the runs come in source-id order, so it lies in the first run.
-        """
-        run_end = self.pair_starts[first_pair + 1]
-        best = start if run_end - start == 1 else \
-            min(range(start, run_end), key=lambda row: (self.offsets[row], self.claim_ids[row]))
-        return _Distinct(key=key, value=self.values[best], sources=self.pair_sources[first_pair:end_pair],
-                         claim_ids=sorted(self.claim_ids[start:end]))
-
-
-def _decide(entity: str, field_id: str, distinct: list[_Distinct], pack: DomainPack,
+def _decide(entity: str, field_id: str, distinct: list[Distinct], pack: DomainPack,
             spans: Mapping[str, _Span]) -> Finding | None:
     """The finding for one (entity, field), or None when the field holds no typed values."""
     field = pack.field_by_id.get(field_id)
@@ -223,7 +132,7 @@ def _decide(entity: str, field_id: str, distinct: list[_Distinct], pack: DomainP
     )
 
 
-def _status(relation: Relation, distinct: Sequence[_Distinct]) -> Status:
+def _status(relation: Relation, distinct: Sequence[Distinct]) -> Status:
     if relation == "conflict":
         return "conflict"
     if len(distinct) > 1:
@@ -231,7 +140,7 @@ def _status(relation: Relation, distinct: Sequence[_Distinct]) -> Status:
     return "agreement" if len(distinct[0].sources) >= 2 else "single-source"
 
 
-def _value_order(distinct: _Distinct) -> tuple[Any, ...]:
+def _value_order(distinct: Distinct) -> tuple[Any, ...]:
     """Dates by (start, end), open ends outermost; quantities by value; references by id; then key."""
     value = distinct.value
     if isinstance(value, DateValue):
@@ -241,7 +150,7 @@ def _value_order(distinct: _Distinct) -> tuple[Any, ...]:
     return (value.id, distinct.key)
 
 
-def _drifted(distinct: Sequence[_Distinct], spans: Mapping[str, _Span]) -> bool:
+def _drifted(distinct: Sequence[Distinct], spans: Mapping[str, _Span]) -> bool:
     """Whether an earlier source plans a date that ends before a later source's date starts.
 
     Sweeps the later values by start, keeping the earliest publication among values that end
