@@ -16,10 +16,10 @@ from claims.dates import DateMatch, find_dates
 from claims.discourse import Discourse, Mention, governor
 from claims.factbox import may_hold_rows, split_row
 from claims.mentions import AliasMatcher, Hit, phrase_pattern
-from claims.pack import DomainPack, FieldSpec
+from claims.pack import DomainPack, FieldSpec, FieldType
 from claims.quantities import QuantityMatch, find_quantities
 from claims.roles import RoleBinder
-from claims.segment import Sentence, fold, split_blocks, split_sentences
+from claims.segment import Block, Sentence, block_spans, fold, split_sentences
 from claims.spans import WORD, words_between
 from claims.values import Claim, DateValue, Evidence, RefValue, TypedValue, keyed_claim, value_key
 from sources import Source
@@ -72,6 +72,9 @@ class Extractor:
         self.targets = phrase_pattern(pack.date_target_words)
         self.labels = sorted(((label.lower(), f) for f in pack.fields for label in f.labels),
                              key=lambda lf: -len(lf[0]))
+        self.fields_of = {(kind, field_type): [f for f in pack.fields_for(kind) if f.type == field_type]
+                          for kind in pack.kinds for field_type in {f.type for f in pack.fields}}
+        self.quantity_kinds = {kind for f in pack.fields if f.type == "quantity" for kind in f.applies_to}
 
     # -- one source ---------------------------------------------------------------------------
     def extract(self, source: Source) -> list[Claim]:
@@ -83,12 +86,12 @@ class Extractor:
         claims: dict[str, Claim] = {}
         current: tuple[str, str] | None = None
         current_block = -1
-        for block in split_blocks(text):
-            lo, hi = bisect.bisect_left(name_starts, block.start), bisect.bisect_left(name_starts, block.end)
-            if lo == hi and not (current is not None and may_hold_rows(text, block.start, block.end)):
+        for index, (start, end) in enumerate(block_spans(text)):
+            lo, hi = bisect.bisect_left(name_starts, start), bisect.bisect_left(name_starts, end)
+            if lo == hi and not (current is not None and may_hold_rows(text, start, end)):
                 continue    # most of an article names nothing the pack knows: never split into sentences
-            hits = _merge(names[lo:hi], self.refs.find(folded, text, block.start, block.end))
-            for sentence, sentence_hits in _by_sentence(split_sentences(text, block), hits):
+            hits = _merge(names[lo:hi], self.refs.find(folded, text, start, end))
+            for sentence, sentence_hits in _by_sentence(split_sentences(text, Block(start, end, index)), hits):
                 current, current_block = self._read(source, text, folded, sentence, sentence_hits,
                                                     current, current_block, claims)
         return sorted(claims.values(), key=lambda c: (c.evidence.start, c.entity, c.field, c.claim_id))
@@ -171,11 +174,13 @@ class Extractor:
             s, e = sentence.start + d.start, sentence.start + d.end
             if not _overlaps(s, e, taken):
                 out.append(Found(s, e, "date", date=d))
-        dates = [(f.start, f.end) for f in out if f.kind == "date"]
-        for q in find_quantities(chunk):
-            s, e = sentence.start + q.start, sentence.start + q.end
-            if not _overlaps(s, e, taken) and not _overlaps(s, e, dates):
-                out.append(Found(s, e, "quantity", quantity=q))
+        # Only an entity of a kind with a quantity field can take one: skip the search otherwise.
+        if any(m.entity and m.kind in self.quantity_kinds for m in mentions):
+            dates = [(f.start, f.end) for f in out if f.kind == "date"]
+            for q in find_quantities(chunk):
+                s, e = sentence.start + q.start, sentence.start + q.end
+                if not _overlaps(s, e, taken) and not _overlaps(s, e, dates):
+                    out.append(Found(s, e, "quantity", quantity=q))
         return sorted(out, key=lambda f: (f.start, f.end))
 
     def _decide(self, folded: str, sentence: Sentence, hits: list[Hit], clauses: list[int],
@@ -193,9 +198,7 @@ class Extractor:
     def _date_field(self, folded: str, lo: int, hi: int, value: Found, head: Mention, kind: str) -> Decided | None:
         assert value.date is not None and head.entity is not None
         best: tuple[tuple[bool, int], FieldSpec] | None = None
-        for field in self.pack.fields_for(kind):
-            if field.type != "date":
-                continue
+        for field in self._fields(kind, "date"):
             for match in self._live_triggers(field, folded, lo, hi):
                 if _NEGATION.search(folded, max(lo, match.start() - 24), match.start()) and \
                         not _UNTIL.search(folded, match.end(), value.start):
@@ -217,6 +220,10 @@ class Extractor:
             field = self.pack.field_by_id[default]
         form = value.date.rule.split(".")[1] if value.date.rule.count(".") >= 2 else "date"
         return Decided(head.entity, field, value.date.value, value, form)
+
+    def _fields(self, kind: str, field_type: FieldType) -> list[FieldSpec]:
+        """The fields of `field_type` that apply to `kind`, in pack order."""
+        return self.fields_of.get((kind, field_type), [])
 
     def _live_triggers(self, field: FieldSpec, folded: str, lo: int, hi: int) -> list[re.Match[str]]:
         """The field's trigger words in `[lo, hi)`, less those about something else ("launched a report")."""
@@ -242,8 +249,8 @@ class Extractor:
     def _quantity_field(self, folded: str, lo: int, hi: int, value: Found, head: Mention,
                         kind: str) -> Decided | None:
         assert value.quantity is not None and head.entity is not None
-        for field in self.pack.fields_for(kind):
-            if field.type != "quantity" or field.unit is None:
+        for field in self._fields(kind, "quantity"):
+            if field.unit is None:
                 continue
             typed = value.quantity.to(field.unit)
             if typed is None or (field.unit == "1" and _PARTITIVE.match(folded, value.end)):
@@ -275,9 +282,7 @@ class Extractor:
                    kind: str) -> Decided | None:
         assert value.hit is not None and head.entity is not None
         text = folded[value.start:value.end]
-        for field in self.pack.fields_for(kind):
-            if field.type != "ref":
-                continue
+        for field in self._fields(kind, "ref"):
             ref_id = next((i for c, i in value.hit.refs if c == field.catalogue), None)
             if ref_id is None:
                 continue
