@@ -20,7 +20,7 @@ from claims import Claim, DomainPack, content_id
 from sources import Source
 
 from claimrecon import __version__
-
+from claimrecon.runindex import RunIndex
 
 
 class _Entry(BaseModel):
@@ -63,18 +63,56 @@ class ClaimCache:
         payload = _Entry(key=key, claims=claims).model_dump_json(exclude_none=True)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._ignore_in_git()
+            _ignore_in_git(self.folder)
             write_atomic(path, payload.encode("utf-8"))
         except OSError:
             pass
 
+    def corpus_store(self, root: Path | None) -> "CorpusStore":
+        """The files this cache keeps for one corpus (None: the bundled sample)."""
+        label = "<sample>" if root is None else str(root.resolve())
+        return CorpusStore(self.folder / "corpora" / content_id(label), self.folder)
+
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def _ignore_in_git(self) -> None:
-        marker = self.folder / ".gitignore"
-        if not marker.exists():
-            write_atomic(marker, b"# claimrecon's extraction cache: safe to delete\n*\n")
+
+
+class CorpusStore:
+    """One corpus's files in the cache: its run index and its parsed manifest."""
+
+    def __init__(self, folder: Path, cache_root: Path) -> None:
+        self.folder = folder
+        self.cache_root = cache_root
+
+    def run_index(self, setting: str) -> RunIndex:
+        """The corpus's run index under `setting` (the tool's version, pack, day, limits)."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _ignore_in_git(self.cache_root)
+        except OSError:
+            pass
+        return RunIndex(self.folder / "index.sqlite", content_id([__version__, setting], length=32))
+
+    def get_blob(self, name: str) -> bytes | None:
+        try:
+            return (self.folder / name).read_bytes()
+        except OSError:
+            return None
+
+    def put_blob(self, name: str, data: bytes) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _ignore_in_git(self.cache_root)
+            write_atomic(self.folder / name, data)
+        except OSError:
+            pass
+
+
+def _ignore_in_git(folder: Path) -> None:
+    marker = folder / ".gitignore"
+    if not marker.exists():
+        write_atomic(marker, b"# claimrecon's extraction cache: safe to delete\n*\n")
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -5,6 +5,7 @@ processes; everything after it works on claims alone.
 """
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
@@ -14,11 +15,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from claims import Claim, DomainPack, cluster_copies, extract_claims, load_pack, load_table, signature_of
+from claims import Claim, DomainPack, cluster_copies, content_id, extract_claims, load_pack, load_table, signature_of
 from reconcile import ReportData, apply_reviews, attach_suggestions, estimate_truth, load_reviews, reconcile_claims
 from sources import InputError, Problem, Source, SourceTask, load_task, plan_corpus
 
 from claimrecon.cache import ClaimCache
+from claimrecon.runindex import Processed
 
 # Below this many files, starting processes costs more than it saves.
 _MIN_PARALLEL = 64
@@ -89,37 +91,71 @@ def extract_corpus(options: RunOptions, pack: DomainPack,
                    progress: Callable[[int], None] | None = None) -> Extraction:
     """Claims of every source in the corpus, cached and in parallel; output independent of both.
 
-    Each file is read, hashed, looked up in the cache and, on a miss, extracted by one task,
-    in a worker process when there are enough files to pay for starting them; only the claims
-    (and the source without its text) come back, so memory holds claims, not the corpus.
+    With a cache, files whose stat (or bytes) and metadata are unchanged since the last run come
+    from its run index without being opened. Each other file is read, hashed, looked up in the
+    claim cache and, on a miss, extracted by one task, in a worker process when there are enough
+    files to pay for starting them; only the claims (and the source without its text) come back,
+    so memory holds claims, not the corpus.
     """
-    plan = plan_corpus(options.corpus, max_bytes=options.max_bytes, follow_symlinks=options.follow_symlinks)
     cache = cache_for(options)
+    store = cache.corpus_store(options.corpus) if cache else None
+    today = dt.datetime.now(dt.timezone.utc).date()
+    plan = plan_corpus(options.corpus, max_bytes=options.max_bytes, follow_symlinks=options.follow_symlinks,
+                       today=today, store=store)
+    index = store.run_index(content_id([pack.digest, today.isoformat(), options.max_bytes])) if store else None
+    known = index.lookup(plan.tasks) if index else {}
+    todo = [task for task in plan.tasks if task.candidate.path not in known]
+    stamps = [index.stamp(task) if index else None for task in todo]  # before the files are read
     jobs = max(1, options.jobs) if options.jobs is not None else max(1, os.cpu_count() or 1)
-    stats = ExtractStats()
-    sources: list[Source] = []
-    claims: list[Claim] = []
-    problems = list(plan.problems)
-    signatures: dict[str, tuple[int, ...]] = {}
-    for done in _run_tasks(plan.tasks, _Context(pack, cache.folder if cache else None), jobs):
-        problems.extend(done.problems)
-        stats.corrupted += done.corrupted
-        if done.source is not None:
-            stats.sources += 1
-            sources.append(done.source)
-            claims.extend(done.claims)
-            if done.signature is not None:
-                signatures[done.source.id] = done.signature
-            if done.extracted:
-                stats.extracted += 1
-                stats.extracted_ids.append(done.source.id)
-            else:
-                stats.cached += 1
+    collected = _Collected()
+    for processed in known.values():
+        collected.add(_Done(processed.source, processed.claims, processed.problems, signature=processed.signature))
+    if progress and known:
+        progress(len(known))
+    outcomes = _run_tasks(todo, _Context(pack, cache.folder if cache else None), jobs)
+    for task, stamp, done in zip(todo, stamps, outcomes, strict=True):  # strict: runs the pool to its end
+        collected.add(done)
+        if index and done.source is not None:
+            index.record(task, stamp, Processed(done.source, done.claims, done.problems, done.signature))
         if progress:
             progress(1)
-    claims.sort(key=lambda c: (c.source_id, c.evidence.start, c.entity, c.field, c.claim_id))
-    problems.sort(key=lambda p: (p.path, p.line or 0, p.message))
-    return Extraction(sorted(sources, key=lambda s: s.id), claims, problems, stats, cluster_copies(signatures))
+    if index:
+        index.save()
+    return collected.extraction(plan.problems)
+
+
+@dataclass
+class _Collected:
+    """The outcomes of a corpus's files as they come, in any order; sorted once at the end."""
+
+    stats: ExtractStats = field(default_factory=ExtractStats)
+    sources: list[Source] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    signatures: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def add(self, done: "_Done") -> None:
+        self.problems.extend(done.problems)
+        self.stats.corrupted += done.corrupted
+        if done.source is None:
+            return
+        self.stats.sources += 1
+        self.sources.append(done.source)
+        self.claims.extend(done.claims)
+        if done.signature is not None:
+            self.signatures[done.source.id] = done.signature
+        if done.extracted:
+            self.stats.extracted += 1
+            self.stats.extracted_ids.append(done.source.id)
+        else:
+            self.stats.cached += 1
+
+    def extraction(self, corpus_problems: list[Problem]) -> Extraction:
+        self.claims.sort(key=lambda c: (c.source_id, c.evidence.start, c.entity, c.field, c.claim_id))
+        problems = sorted(corpus_problems + self.problems, key=lambda p: (p.path, p.line or 0, p.message))
+        self.stats.extracted_ids.sort()
+        return Extraction(sorted(self.sources, key=lambda s: s.id), self.claims, problems, self.stats,
+                          cluster_copies(self.signatures))
 
 
 @dataclass(frozen=True)

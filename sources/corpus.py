@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict
 from sources.errors import ManifestError, SourceFileError
 from sources.frontmatter import extract_front_matter
 from sources.listing import Candidate, list_sources, source_id_of
-from sources.manifest import Manifest, load_manifest, report_unmatched
+from sources.manifest import BlobStore, Manifest, load_manifest, report_unmatched
 from sources.metadata import merge_metadata, normalise_metadata
 from sources.models import Problem, Source
 from sources.text import normalise_text
@@ -95,18 +95,18 @@ class CorpusPlan(NamedTuple):
 
 def plan_corpus(root: str | Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
                 follow_symlinks: bool = False, manifest: str | Path | None = None,
-                today: dt.date | None = None) -> CorpusPlan:
+                today: dt.date | None = None, store: BlobStore | None = None) -> CorpusPlan:
     """The files of a corpus to load (in id order) and the problems of the manifest and the walk.
 
     Raises SourceFileError when `root` is not a folder. Duplicate ids and manifest entries that
-    name no file are among the problems.
+    name no file are among the problems. A `store` keeps the parsed manifest between runs.
     """
     folder = sample_corpus() if root is None else Path(root)
     if not folder.is_dir():
         what = "is a file, not a folder: give the folder that holds it" if folder.exists() else "does not exist"
         raise SourceFileError(str(root), None, f"corpus folder {what}")
     today = today or dt.datetime.now(dt.timezone.utc).date()
-    entries = _load_manifest(folder, manifest, today)
+    entries = _load_manifest(folder, manifest, today, store)
     listing = list_sources(folder, follow_symlinks=follow_symlinks)
     problems = entries.problems + listing.problems
     tasks: list[SourceTask] = []
@@ -158,9 +158,9 @@ def load_source(path: Path, *, root: Path, metadata: Mapping[str, Any] | None = 
     return source, problems + more
 
 
-def _load_manifest(folder: Path, manifest: str | Path | None, today: dt.date) -> Manifest:
+def _load_manifest(folder: Path, manifest: str | Path | None, today: dt.date, store: BlobStore | None) -> Manifest:
     if manifest is None:
-        return load_manifest(folder / MANIFEST_NAME, path=MANIFEST_NAME, today=today)
+        return load_manifest(folder / MANIFEST_NAME, path=MANIFEST_NAME, today=today, store=store)
     file = Path(manifest)
     if not file.is_file():
         raise ManifestError(str(manifest), None, "manifest file does not exist")
@@ -168,7 +168,7 @@ def _load_manifest(folder: Path, manifest: str | Path | None, today: dt.date) ->
         shown = file.resolve().relative_to(folder.resolve()).as_posix()
     except ValueError:
         shown = file.name if file.is_absolute() else file.as_posix()
-    return load_manifest(file, path=shown, today=today)
+    return load_manifest(file, path=shown, today=today, store=store)
 
 
 def _duplicate(kept: Candidate, skipped: Candidate) -> Problem:

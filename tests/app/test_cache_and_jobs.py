@@ -56,6 +56,8 @@ def test_corrupted_cache_entry_is_recomputed(sample: Path) -> None:
     before = run_cli("extract", sample, "--format", "jsonl").out
     entries = sorted((sample / CACHE).glob("*/*.json"))
     assert len(entries) == 5
+    for index in (sample / CACHE).glob("corpora/*/index.sqlite"):  # else unchanged files are not even opened
+        index.unlink()
     entries[1].write_bytes(b'{"key": "truncated')
     entries[3].write_text('{"key": "wrong", "claims": []}', encoding="utf-8")
     again = stats(sample)

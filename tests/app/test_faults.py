@@ -55,7 +55,8 @@ def _temp_files(folder: Path) -> list[Path]:
 
 
 def _cache_entries(corpus: Path) -> list[Path]:
-    return list((corpus / CACHE).rglob("*.json"))
+    """The claim cache's entries (not the run index or the parsed manifest beside them)."""
+    return list((corpus / CACHE).glob("??/*.json"))
 
 
 def _interrupt_when_cache_grows(process: subprocess.Popen[bytes], corpus: Path, signum: int) -> None:
@@ -99,6 +100,8 @@ def test_corrupted_cache_entries_are_recomputed(tmp_path, capsys):
     garbage = [b"", b"{not json", b'{"key": "elsewhere", "claims": []}', b"[1, 2, 3]"]
     for entry, junk in zip(entries, garbage):
         entry.write_bytes(junk)
+    for index in (corpus / CACHE).glob("corpora/*/index.sqlite"):  # else unchanged files are not opened
+        index.unlink()
     assert main(args) == 0
     assert capsys.readouterr().out == first
     for entry in entries:  # each was rewritten with the recomputed claims

@@ -1,0 +1,209 @@
+"""The run index: what each corpus file gave last time, found again from its stat alone.
+
+A warm run used to read, hash and parse every file and read back one cache entry per file. The
+index (one SQLite file per corpus in the cache folder) keeps, per file path, the file's stat
+stamp and content hash and what processing it gave: the source without its text, its problems,
+its claims and its copy signature. An entry is used again when the run's settings are the same
+(tool version, domain pack, today's date, --max-bytes: one `setting` key for the whole index),
+the file's manifest fields are the same, and either
+
+- the file's (size, mtime, inode) are those recorded, and its mtime was over two seconds old when
+  they were recorded (git's rule for "racily clean" files: a file written in the tick its stamp
+  was taken may have changed since without its stamp changing), or
+- the file's bytes still hash to the recorded content hash (a fresh checkout: every mtime is new).
+
+Files that gave no source (empty, unreadable) are not indexed: they are rare and cheap to redo.
+Updates are one transaction at the end of a run; a damaged index is deleted and rebuilt, and
+deleting it is always safe.
+"""
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from claims import Claim, content_id
+from sources import Problem, Source, SourceTask
+
+# A stamp recorded less than this long after the file's mtime is not trusted on its own.
+RACY_NS = 2_000_000_000
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS setting (key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, fields TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL, recorded_ns INTEGER NOT NULL, content_hash TEXT NOT NULL, payload BLOB NOT NULL
+);
+"""
+
+
+class Processed(NamedTuple):
+    """What processing one file gave: its source (text dropped), claims, problems, copy signature."""
+
+    source: Source
+    claims: list[Claim]
+    problems: list[Problem]
+    signature: tuple[int, ...] | None
+
+
+class _Payload(BaseModel):
+    source: Source
+    claims: list[Claim]
+    problems: list[Problem]
+    signature: str | None = None
+
+
+_PAYLOADS = TypeAdapter(list[_Payload])
+
+
+class Stamp(NamedTuple):
+    """A file's size, mtime and inode, and when they were taken (all in ns where times)."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    recorded_ns: int
+
+
+def _stamp(path: Path) -> Stamp | None:
+    recorded = time.time_ns()
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return Stamp(info.st_size, info.st_mtime_ns, info.st_ino, recorded)
+
+
+class RunIndex:
+    """The index of one corpus under one setting; use `lookup`, then `record`, then `save`."""
+
+    def __init__(self, file: Path, setting: str) -> None:
+        self.file = file
+        self.setting = setting
+        self.damaged = False
+        self._updates: list[tuple[object, ...]] = []
+        self._seen: set[str] = set()
+
+    def lookup(self, tasks: Sequence[SourceTask]) -> dict[str, Processed]:
+        """What each task's file gave last time, by path, for the files that have not changed."""
+        self._seen = {task.candidate.path for task in tasks}
+        try:
+            rows = self._read_rows()
+        except sqlite3.Error:
+            self._discard()
+            return {}
+        fresh: list[tuple[str, bytes]] = []
+        for task in tasks:
+            row = rows.get(task.candidate.path)
+            if row is None or row[0] != fields_key(task):
+                continue
+            fields, size, mtime_ns, inode, recorded_ns, content_hash, payload = row
+            recorded = Stamp(size, mtime_ns, inode, recorded_ns)
+            stamp = _stamp(task.candidate.file)
+            if stamp is None:
+                continue
+            if stamp[:3] != recorded[:3] or recorded.recorded_ns - recorded.mtime_ns < RACY_NS:
+                if not _same_content(task.candidate.file, content_hash):
+                    continue
+                self._updates.append((task.candidate.path, fields, *stamp, content_hash, payload))
+            fresh.append((task.candidate.path, payload))
+        try:
+            payloads = _PAYLOADS.validate_json(b"[" + b",".join(p for _, p in fresh) + b"]")
+        except (ValidationError, ValueError):
+            self._discard()
+            return {}
+        return {path: Processed(p.source, p.claims, p.problems, _unpack(p.signature))
+                for (path, _), p in zip(fresh, payloads)}
+
+    def record(self, task: SourceTask, stamp: Stamp | None, done: Processed) -> None:
+        """Keep what `task`'s file gave, under the stamp taken before it was read."""
+        if stamp is None:
+            return
+        payload = _Payload(source=done.source, claims=done.claims, problems=done.problems,
+                           signature=_pack(done.signature))
+        self._updates.append((task.candidate.path, fields_key(task), *stamp, done.source.content_hash,
+                              payload.model_dump_json(exclude_none=True).encode("utf-8")))
+
+    def save(self) -> None:
+        """Write the new and refreshed entries and drop those of files no longer in the corpus."""
+        try:
+            with self._transaction() as db:
+                stored = {path for (path,) in db.execute("SELECT path FROM files")}
+                gone = [(path,) for path in sorted(stored - self._seen)]
+                if not self._updates and not gone:
+                    return
+                db.executemany("DELETE FROM files WHERE path = ?", gone)
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self._updates)
+        except sqlite3.Error:
+            self._discard()
+
+    def stamp(self, task: SourceTask) -> Stamp | None:
+        """The stamp of `task`'s file now, to take before the file is read."""
+        return _stamp(task.candidate.file)
+
+    def _read_rows(self) -> dict[str, tuple[str, int, int, int, int, str, bytes]]:
+        if not self.file.exists():
+            return {}
+        with self._transaction() as db:
+            setting = db.execute("SELECT key FROM setting").fetchone()
+            if setting is None or setting[0] != self.setting:
+                db.execute("DELETE FROM files")
+                db.execute("DELETE FROM setting")
+                db.execute("INSERT INTO setting VALUES (?)", (self.setting,))
+                return {}
+            return {row[0]: row[1:] for row in db.execute("SELECT * FROM files")}
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A connection inside one transaction: committed at the end, rolled back on any error."""
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.file, timeout=10)
+        try:
+            with db:
+                db.executescript(_SCHEMA)
+                if db.execute("SELECT count(*) FROM setting").fetchone()[0] == 0:
+                    db.execute("INSERT INTO setting VALUES (?)", (self.setting,))
+                yield db
+        finally:
+            db.close()
+
+    def _discard(self) -> None:
+        """Delete a damaged index (the next run rebuilds it); this run goes on without it."""
+        self.damaged = True
+        self._updates = []
+        try:
+            self.file.unlink()
+        except OSError:
+            pass
+
+
+def fields_key(task: SourceTask) -> str:
+    """What a file's result depends on besides its bytes and the run's setting: id and manifest fields."""
+    return content_id([task.candidate.id, task.fields])
+
+
+def _same_content(file: Path, content_hash: str) -> bool:
+    try:
+        return hashlib.sha256(file.read_bytes()).hexdigest() == content_hash
+    except OSError:
+        return False
+
+
+def _pack(signature: Iterable[int] | None) -> str | None:
+    if signature is None:
+        return None
+    return base64.b64encode(np.fromiter(signature, dtype="<u8").tobytes()).decode("ascii")
+
+
+def _unpack(packed: str | None) -> tuple[int, ...] | None:
+    if packed is None:
+        return None
+    return tuple(np.frombuffer(base64.b64decode(packed), dtype="<u8").tolist())

@@ -1,0 +1,138 @@
+"""The run index: unchanged files are not opened again, and any change is seen."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from claimrecon import runindex
+from claimrecon.pipeline import Extraction, RunOptions, extract_corpus
+from claims import load_pack
+from tests.app.corpus import copy_sample, run_cli
+
+CACHE = ".claimrecon-cache"
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return copy_sample(tmp_path / "corpus")
+
+
+def extraction(corpus: Path) -> Extraction:
+    return extract_corpus(RunOptions(corpus=corpus, jobs=1), load_pack(None))
+
+
+def age(corpus: Path, seconds: int = 60) -> None:
+    """Move every file's mtime into the past, as for files not edited during the last runs."""
+    for path in corpus.rglob("*"):
+        if path.is_file() and CACHE not in path.parts:
+            stat = path.stat()
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 1_000_000_000))
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The source files a run reads (through `sources.corpus._read_bytes`)."""
+    import sources.corpus
+
+    seen: list[str] = []
+    original = sources.corpus._read_bytes
+
+    def spy(candidate, max_bytes):  # type: ignore[no-untyped-def]
+        seen.append(candidate.path)
+        return original(candidate, max_bytes)
+
+    monkeypatch.setattr(sources.corpus, "_read_bytes", spy)
+    return seen
+
+
+def test_unchanged_files_are_not_opened_and_give_the_same_output(sample: Path, opened: list[str]) -> None:
+    age(sample)
+    cold = extraction(sample)
+    assert len(opened) == 5
+    opened.clear()
+    warm = extraction(sample)
+    assert opened == []
+    assert (warm.stats.cached, warm.stats.extracted) == (5, 0)
+    assert warm.sources == cold.sources and warm.claims == cold.claims and warm.problems == cold.problems
+    assert warm.copies == cold.copies
+
+
+def test_an_edited_file_is_read_and_extracted_again(sample: Path, opened: list[str]) -> None:
+    age(sample)
+    extraction(sample)
+    opened.clear()
+    edited = sorted(sample.rglob("*.txt"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nLUPEX will now launch in 2031.\n", encoding="utf-8")
+    warm = extraction(sample)
+    assert opened == [edited.relative_to(sample).as_posix()]
+    assert warm.stats.extracted == 1
+    assert any(c.value.text == "2031" for c in warm.claims if c.source_id == warm.stats.extracted_ids[0])
+
+
+def test_an_edit_in_the_tick_of_the_stamp_is_still_seen(sample: Path) -> None:
+    """A file written just before its stamp was taken is checked by its bytes next time (git's racy rule)."""
+    edited = next(p for p in sorted(sample.rglob("*.txt")) if "2028" in p.read_text(encoding="utf-8"))
+    os.utime(edited)  # just written: its stamp is not trusted on its own
+    extraction(sample)
+    stat = edited.stat()
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("2028", "2029"), encoding="utf-8")  # same size
+    os.utime(edited, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same mtime
+    assert edited.stat().st_size == stat.st_size
+    warm = extraction(sample)
+    assert warm.stats.extracted == 1
+
+
+def test_new_metadata_in_the_manifest_reaches_the_source(sample: Path) -> None:
+    age(sample)
+    extraction(sample)
+    manifest = sample / "sources.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    assert "publisher:" in text
+    manifest.write_text(text.replace("publisher:", "publisher: Renamed\n  old_publisher:", 1), encoding="utf-8")
+    warm = extraction(sample)
+    assert "Renamed" in {s.publisher for s in warm.sources}
+    assert sum(1 for p in warm.problems if "old_publisher" in p.message) == 1
+
+
+def test_manifest_problems_are_reported_on_every_run(sample: Path) -> None:
+    manifest = sample / "sources.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "- id: no/such/file\n", encoding="utf-8")
+    for _ in range(2):
+        problems = [p for p in extraction(sample).problems if "no/such/file" in p.message]
+        assert len(problems) == 1 and problems[0].path == "sources.yaml" and problems[0].line
+
+
+def test_a_deleted_file_leaves_the_index(sample: Path) -> None:
+    extraction(sample)
+    gone = sorted(sample.rglob("*.txt"))[0]
+    gone.unlink()
+    assert len(extraction(sample).sources) == 4
+
+
+@pytest.mark.parametrize("damage", [b"not a database", b""])
+def test_a_damaged_index_is_rebuilt(sample: Path, damage: bytes) -> None:
+    before = run_cli("extract", sample, "--format", "jsonl").out
+    [index] = (sample / CACHE).glob("corpora/*/index.sqlite")
+    index.write_bytes(damage)
+    assert run_cli("extract", sample, "--format", "jsonl").out == before
+    assert run_cli("extract", sample, "--format", "jsonl").out == before
+
+
+def test_a_damaged_payload_is_discarded(sample: Path) -> None:
+    import sqlite3
+
+    before = run_cli("extract", sample, "--format", "jsonl").out
+    [index] = (sample / CACHE).glob("corpora/*/index.sqlite")
+    with sqlite3.connect(index) as db:
+        db.execute("UPDATE files SET payload = ? WHERE rowid = 1", (b'{"source": 1',))
+    db.close()
+    assert run_cli("extract", sample, "--format", "jsonl").out == before
+
+
+def test_signatures_survive_the_round_trip() -> None:
+    signature = (0, 1, 2**32 + 14, 123456789)
+    assert runindex._unpack(runindex._pack(signature)) == signature
+    assert runindex._unpack(runindex._pack(None)) is None
