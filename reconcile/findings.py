@@ -1,8 +1,8 @@
 """Reconciliation: the claims about each (entity, field), grouped by distinct value, with a status.
 
-Grouping is columnar (numpy over factorised keys), so a million claims take about a second;
-the decisions (`compare_group`) then look at each finding's distinct values, never at every
-pair. `reconcile_claims` takes claim models; `reconcile_frame` takes the same data as columns,
+Grouping is columnar (`reconcile.grouping`: numpy over factorised keys), so a million claims
+take well under a second; the decisions (`compare_group`) then look at each finding's distinct
+values, never at every pair. `reconcile_claims` takes claim models; `reconcile_frame` takes the same data as columns,
 for callers that already hold them in a table.
 
 Status (CONTRACT.md section 3): `conflict` when some pair of distinct values conflicts (even
@@ -23,13 +23,16 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from claims import Claim, DateValue, DomainPack, QuantityValue, TypedValue, content_id, value_key
+from claims import Claim, DateValue, DomainPack, QuantityValue, TypedValue, value_key
 from sources import Published
 
 from reconcile.compare import compare_group, date_bounds, one_day_apart
@@ -40,13 +43,20 @@ FRAME_COLUMNS = ("claim_id", "source_id", "entity", "field", "key", "value", "ev
 ONE_DAY_HINT = "dates one day apart: time zones may explain it"
 # The value type a field of each pack type holds; a "text" field (codes, gates) holds refs with free ids.
 _VALUE_TYPE = {"date": "date", "datetime": "date", "quantity": "quantity", "ref": "ref", "text": "ref"}
-# A source's publication as (first day, last day) it may denote.
-_Span = tuple[dt.date, dt.date]
+# A string as `json.dumps(..., ensure_ascii=False)` writes it, alone or inside a larger document.
+_json_string = json.encoder.encode_basestring
 
 
 def finding_id(entity: str, field: str, value_keys: Iterable[str]) -> str:
-    """A stable id: the content id of the entity, the field and the sorted set of distinct value keys."""
-    return content_id({"entity": entity, "field": field, "values": sorted(set(value_keys))})
+    """A stable id: the content id of the entity, the field and the sorted set of distinct value keys.
+
+    The same string as `claims.content_id({"entity": entity, "field": field, "values": sorted(set(value_keys))})`
+    (a test holds it to that: users keep these ids in reviews.yaml), with the canonical JSON, keys
+    sorted and no spaces, written out directly rather than by walking a dict: 10⁴ findings make 10⁴ ids.
+    """
+    values = ",".join(map(_json_string, sorted(set(value_keys))))
+    blob = f'{{"entity":{_json_string(entity)},"field":{_json_string(field)},"values":[{values}]}}'
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
 def reconcile_claims(claims: Iterable[Claim], pack: DomainPack, *,
@@ -71,10 +81,10 @@ def reconcile_frame(frame: pd.DataFrame, pack: DomainPack, *,
 
 def _reconcile_columns(columns: Mapping[str, Any], pack: DomainPack,
                        published: Mapping[str, Published | None] | None) -> list[Finding]:
-    spans: dict[str, _Span] = {s: (p.start, p.end) for s, p in (published or {}).items() if p is not None}
+    dated = _Publications.of(published or {})
     with _collector_paused():
         findings = [finding for (entity, field), distinct in group_columns(columns).items()
-                    if (finding := _decide(entity, field, distinct, pack, spans)) is not None]
+                    if (finding := _decide(entity, field, distinct, pack, dated)) is not None]
         findings.sort(key=lambda f: (f.entity, f.field))
     return findings
 
@@ -108,8 +118,21 @@ def _claim_columns(claims: Iterable[Claim], pack: DomainPack) -> dict[str, list[
     return columns
 
 
+@dataclass(frozen=True)
+class _Publications:
+    """The sources with a known publication date: the first and the last day that date may denote."""
+
+    first_day: dict[str, dt.date]
+    last_day: dict[str, dt.date]
+
+    @classmethod
+    def of(cls, published: Mapping[str, Published | None]) -> _Publications:
+        dated = {s: p for s, p in published.items() if p is not None}
+        return cls({s: p.start for s, p in dated.items()}, {s: p.end for s, p in dated.items()})
+
+
 def _decide(entity: str, field_id: str, distinct: list[Distinct], pack: DomainPack,
-            spans: Mapping[str, _Span]) -> Finding | None:
+            dated: _Publications) -> Finding | None:
     """The finding for one (entity, field), or None when the field holds no typed values."""
     field = pack.field_by_id.get(field_id)
     value_type = _VALUE_TYPE.get(field.type) if field else None
@@ -120,16 +143,29 @@ def _decide(entity: str, field_id: str, distinct: list[Distinct], pack: DomainPa
     relation = compare_group(values, field, pack)
     dates = [v for v in values if isinstance(v, DateValue)] if value_type == "date" else []
     conflict = relation == "conflict"
-    # Values, sources and claim ids were validated on their way in (as claims), so the groups
-    # are assembled unchecked: validating a million claim ids again costs more than grouping them.
-    groups = [ValueGroup.model_construct(value=d.value, sources=d.sources, claim_ids=d.claim_ids)
-              for d in sorted(distinct, key=_value_order)]
+    groups = [_value_group(d) for d in sorted(distinct, key=_value_order)]
     return Finding(
         finding_id=finding_id(entity, field_id, (d.key for d in distinct)),
         entity=entity, field=field_id, status=_status(relation, distinct),
-        drift=conflict and bool(dates) and _drifted(distinct, spans), values=groups,
+        drift=conflict and bool(dates) and _drifted(distinct, dated), values=groups,
         hint=ONE_DAY_HINT if conflict and dates and one_day_apart(dates, field) else None,
     )
+
+
+def _value_group(distinct: Distinct) -> ValueGroup:
+    """`ValueGroup.model_construct(value=…, sources=…, claim_ids=…)`, without its lookups of aliases and defaults.
+
+    Values, sources and claim ids were validated on their way in (as claims), so groups are
+    assembled unchecked: validating a million claim ids again costs more than grouping them, and
+    at 10⁵ groups even `model_construct`'s per-field loop shows. A test holds the two to be equal.
+    """
+    group = ValueGroup.__new__(ValueGroup)
+    object.__setattr__(group, "__dict__", {"value": distinct.value, "sources": distinct.sources,
+                                           "claim_ids": distinct.claim_ids})
+    object.__setattr__(group, "__pydantic_fields_set__", {"value", "sources", "claim_ids"})
+    object.__setattr__(group, "__pydantic_extra__", None)
+    object.__setattr__(group, "__pydantic_private__", None)
+    return group
 
 
 def _status(relation: Relation, distinct: Sequence[Distinct]) -> Status:
@@ -150,22 +186,25 @@ def _value_order(distinct: Distinct) -> tuple[Any, ...]:
     return (value.id, distinct.key)
 
 
-def _drifted(distinct: Sequence[Distinct], spans: Mapping[str, _Span]) -> bool:
+def _drifted(distinct: Sequence[Distinct], dated: _Publications) -> bool:
     """Whether an earlier source plans a date that ends before a later source's date starts.
 
     Sweeps the later values by start, keeping the earliest publication among values that end
     before it: O(n log n) rather than every pair.
     """
+    first_day, last_day = dated.first_day, dated.last_day
     earlier: list[tuple[dt.date, dt.date]] = []
     later: list[tuple[dt.date, dt.date]] = []
     for d in distinct:
-        known = [spans[s] for s in d.sources if s in spans]
+        known = first_day.keys() & d.sources
         if known and isinstance(d.value, DateValue):
             start, end = date_bounds(d.value)
-            forecasts = [p_end for p_start, p_end in known if p_start <= end]
+            latest = max(map(first_day.__getitem__, known))
+            # Sources that wrote while the value was still ahead; usually all of them.
+            forecasts = known if latest <= end else [s for s in known if first_day[s] <= end]
             if forecasts:
-                earlier.append((end, min(forecasts)))
-            later.append((start, max(p_start for p_start, _ in known)))
+                earlier.append((end, min(map(last_day.__getitem__, forecasts))))
+            later.append((start, latest))
     earlier.sort()
     later.sort()
     i, first_publication = 0, dt.date.max

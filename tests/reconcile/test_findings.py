@@ -8,9 +8,14 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from claims import Claim, DateValue, Evidence, QuantityValue, RefValue, TypedValue, load_pack, make_claim, value_key
-from reconcile.findings import FRAME_COLUMNS, ONE_DAY_HINT, finding_id, reconcile_claims, reconcile_frame
+from claims import (Claim, DateValue, Evidence, QuantityValue, RefValue, TypedValue, content_id, load_pack, make_claim,
+                    value_key)
+from reconcile.findings import FRAME_COLUMNS, ONE_DAY_HINT, _value_group, finding_id, reconcile_claims, reconcile_frame
+from reconcile.grouping import Distinct
+from reconcile.models import ValueGroup
 from sources import Published
 from tests.shared import shared_path
 
@@ -120,6 +125,35 @@ def test_reconcile_drift_needs_the_newer_source_to_state_the_later_date(dates: d
     assert finding.drift is expected
 
 
+DATE_VALUES = st.sampled_from([Y2025, Y2027, SPRING_2027, BY_2028, MARCH_2025, APRIL_1_2025,
+                               date(None, "2026-12-31", "before 2027"), date("2026-01-01", None, "after 2025")])
+PUBLISHED = st.one_of(st.none(), st.sampled_from(["2024", "2025", "2025-03", "2025-12", "2026-06-30", "2027"]))
+
+
+def _drifts_by_definition(claims: list[Claim], dates: dict[str, str | None]) -> bool:
+    """The module docstring's definition, over every pair of claims."""
+    spans = {s: published(d) for s, d in dates.items() if d}
+    low, high = dt.date.min, dt.date.max
+    for a in claims:
+        for b in claims:
+            pa, pb = spans.get(a.source_id), spans.get(b.source_id)
+            va, vb = a.value, b.value
+            assert isinstance(va, DateValue) and isinstance(vb, DateValue)
+            if pa and pb and pa.end < pb.start and (va.end or high) < (vb.start or low) and pa.start <= (va.end or high):
+                return True
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcd"), DATE_VALUES), min_size=2, max_size=8),
+       st.fixed_dictionaries({s: PUBLISHED for s in "abcd"}))
+def test_reconcile_drift_is_the_definition_over_every_pair(stated: list[tuple[str, DateValue]],
+                                                           dates: dict[str, str | None]) -> None:
+    claims = [claim(source, "launch_date", value, at=i) for i, (source, value) in enumerate(stated)]
+    finding = single(claims, published={s: published(d) if d else None for s, d in dates.items()})
+    assert finding.drift is (finding.status == "conflict" and _drifts_by_definition(claims, dates))
+
+
 def test_reconcile_drift_only_for_dates() -> None:
     claims = [claim("a", "rover_mass", QuantityValue(value=25, unit="kg", text="25 kg")),
               claim("b", "rover_mass", QuantityValue(value=30, unit="kg", text="30 kg"))]
@@ -170,6 +204,37 @@ def test_finding_id_depends_on_the_set_of_distinct_values() -> None:
     assert finding_id("lupex", "launch_date", keys) != finding_id("slim", "launch_date", keys)
     assert finding_id("lupex", "launch_date", [value_key(Y2025)]) == \
         finding_id("lupex", "launch_date", [value_key(date("2025-01-01", "2025-12-31", "this year"))])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.text(), st.lists(st.text(), max_size=6))
+def test_finding_id_is_the_content_id_of_entity_field_and_value_set(entity: str, field: str,
+                                                                    keys: list[str]) -> None:
+    payload = {"entity": entity, "field": field, "values": sorted(set(keys))}
+    try:
+        expected = content_id(payload)
+    except UnicodeEncodeError:  # a lone surrogate has no UTF-8 form: both refuse it
+        with pytest.raises(UnicodeEncodeError):
+            finding_id(entity, field, keys)
+        return
+    assert finding_id(entity, field, keys) == expected
+
+
+def test_finding_id_of_real_value_keys_is_the_content_id() -> None:
+    keys = ['{"end":"2027-12-31","start":"2027-01-01","type":"date"}', '{"id":"h3","type":"ref"}',
+            '{"type":"quantity","unit":"kg","value":350.0}', '{"id":"naïve \\"x\\"\\n","type":"ref"}']
+    assert finding_id("lupex", "launch_date", keys) == \
+        content_id({"entity": "lupex", "field": "launch_date", "values": sorted(keys)})
+
+
+def test_value_group_built_unchecked_equals_the_validated_one() -> None:
+    value = RefValue(id="h3", text="H3")
+    built = _value_group(Distinct(value_key(value), value, ["a", "b"], ["x1", "x2"]))
+    validated = ValueGroup(value=value, sources=["a", "b"], claim_ids=["x1", "x2"])
+    assert built == validated == ValueGroup.model_construct(value=value, sources=["a", "b"], claim_ids=["x1", "x2"])
+    assert built.model_fields_set == validated.model_fields_set
+    assert built.model_dump_json() == validated.model_dump_json()
+    assert built.model_copy(update={"sources": ["c"]}).sources == ["c"]
 
 
 def test_reconcile_finding_id_ignores_which_claims_state_the_values() -> None:
