@@ -177,6 +177,20 @@ def row_report(args: argparse.Namespace) -> Row:
             "findings": len(data.findings), "digest": hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]}
 
 
+def row_check(args: argparse.Namespace) -> Row:
+    """`claimrecon check` as CI runs it (text output), in this process: the command minus interpreter start-up."""
+    import contextlib
+    import io
+
+    from claimrecon.cli import main
+
+    command = ["check", str(args.corpus), "--cache-dir", str(args.cache_dir), "--jobs", str(args.jobs), "--quiet"]
+    out = io.StringIO()
+    with Clock() as clock, contextlib.redirect_stdout(out):
+        code = main(command)
+    return {**clock.timing(), "exit": code, "digest": hashlib.sha256(out.getvalue().encode("utf-8")).hexdigest()[:16]}
+
+
 def _render_json(data: Any) -> str:
     try:
         from reports import render_report
@@ -188,7 +202,7 @@ def _render_json(data: Any) -> str:
 
 ROWS: dict[str, Callable[[argparse.Namespace], Row]] = {
     "generate": row_generate, "floor": row_floor, "load": row_load, "extract": row_extract,
-    "reconcile": row_reconcile, "report": row_report,
+    "reconcile": row_reconcile, "report": row_report, "check": row_check,
 }
 
 
@@ -240,26 +254,27 @@ def plan(args: argparse.Namespace) -> Iterator[tuple[str, str, Callable[[], Row]
 
 
 def plan_report(args: argparse.Namespace) -> Iterator[tuple[str, str, Callable[[], Row]]]:
-    """Cold report, warm report, and a warm run after one source changed, on a private copy of the corpus."""
+    """The whole report cold and warm, then `check` cold and after one source changed, on a private copy."""
     work = Path(tempfile.mkdtemp(prefix="claimrecon-bench-report-"))
-    copy, cache = work / "corpus", work / "cache"
+    copy, report_cache, check_cache = work / "corpus", work / "report-cache", work / "check-cache"
 
     def cold() -> Row:
         shutil.copytree(args.corpus, copy, ignore=shutil.ignore_patterns(".*"))
-        return spawn("report", corpus=copy, cache_dir=cache, jobs=args.jobs)
+        return spawn("report", corpus=copy, cache_dir=report_cache, jobs=args.jobs)
 
     def changed() -> Row:
         first = sorted(copy.glob("*.txt"))[0]
         first.write_text(first.read_text(encoding="utf-8") + "\nThe benchmark edited this article.\n",
                          encoding="utf-8")
-        result = spawn("report", corpus=copy, cache_dir=cache, jobs=args.jobs)
+        result = spawn("check", corpus=copy, cache_dir=check_cache, jobs=args.jobs)
         shutil.rmtree(work, ignore_errors=True)
         return result
 
     yield "report-cold", "report --format json, cold cache", cold
-    yield "report-warm", "report --format json, warm cache", lambda: spawn("report", corpus=copy, cache_dir=cache,
+    yield "report-warm", "report --format json, warm cache", lambda: spawn("report", corpus=copy, cache_dir=report_cache,
                                                                              jobs=args.jobs)
-    yield "check-1-changed", "warm run, 1 source changed", changed
+    yield "check-cold", "check, cold cache", lambda: spawn("check", corpus=copy, cache_dir=check_cache, jobs=args.jobs)
+    yield "check-1-changed", "check, warm cache, 1 source changed", changed
 
 
 def derive(rows: dict[str, Row]) -> None:
@@ -281,7 +296,7 @@ def derive(rows: dict[str, Row]) -> None:
     if one.get("seconds") and two.get("seconds"):
         two["speedup"] = one["seconds"] / two["seconds"]
         two["identical"] = one.get("digest") == two.get("digest")
-    cold, changed = rows.get("report-cold", {}), rows.get("check-1-changed", {})
+    cold, changed = rows.get("check-cold", {}), rows.get("check-1-changed", {})
     if cold.get("seconds") and changed.get("seconds"):
         changed["of_cold"] = changed["seconds"] / cold["seconds"]
 
@@ -309,7 +324,8 @@ def targets(rows: dict[str, Row], articles: int) -> list[tuple[str, str, bool | 
         out.append((f"peak RSS for {articles:,} articles < 500 MB", f"{peak:.0f} MB (main + largest worker)",
                     peak < 500))
     share = get("check-1-changed", "of_cold")
-    out.append(("warm check, 1 source changed < 5 % of cold", _fmt(share, "{:.1%}"), None if share is None else share < 0.05))
+    out.append(("warm check, 1 source changed < 5 % of a cold check", _fmt(share, "{:.1%}"),
+                None if share is None else share < 0.05))
     return out
 
 

@@ -5,9 +5,12 @@ processes; everything after it works on claims alone.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,12 +116,13 @@ def extract_corpus(options: RunOptions, pack: DomainPack,
     if progress and known:
         progress(len(known))
     outcomes = _run_tasks(todo, _Context(pack, cache.folder if cache else None), jobs)
-    for task, stamp, done in zip(todo, stamps, outcomes, strict=True):  # strict: runs the pool to its end
-        collected.add(done)
-        if index and done.source is not None:
-            index.record(task, stamp, Processed(done.source, done.claims, done.problems, done.signature))
-        if progress:
-            progress(1)
+    with contextlib.closing(outcomes):  # an interrupted run still ends its pool
+        for task, stamp, done in zip(todo, stamps, outcomes, strict=True):  # strict: runs the pool to its end
+            collected.add(done)
+            if index and done.source is not None:
+                index.record(task, stamp, Processed(done.source, done.claims, done.problems, done.signature))
+            if progress:
+                progress(1)
     if index:
         index.save()
     return collected.extraction(plan.problems)
@@ -201,15 +205,28 @@ def _run_tasks(tasks: list[SourceTask], context: _Context, jobs: int) -> Iterato
         for task in tasks:
             yield _process(task, context)
         return
-    # Workers start from a clean server process (not a fork of this one, whose threads and locks
-    # a fork would copy mid-state), with the extraction modules already imported there.
-    methods = multiprocessing.get_all_start_methods()
-    pool_context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
-    if "forkserver" in methods:
-        pool_context.set_forkserver_preload(["claimrecon.pipeline"])
     chunk = max(1, min(32, len(tasks) // (jobs * 8)))
-    with pool_context.Pool(jobs, initializer=_init_worker, initargs=(context,)) as pool:
+    with _pool_context().Pool(jobs, initializer=_init_worker, initargs=(context,)) as pool:
         yield from pool.imap(_process_in_worker, tasks, chunksize=chunk)
+
+
+def _pool_context() -> Any:
+    """How workers start: a fork of this process when nothing else runs in it, else a fork server.
+
+    A fork starts a worker in milliseconds with everything imported, but copies every lock of
+    the parent as it is: with another thread alive (a library's, or a pool left by an
+    interrupted run in the same process) one may be held forever in the child. Then workers
+    come from a clean server process with the extraction modules imported there (a second
+    or two to start). Fork only on Linux: elsewhere it is unsafe or not the platform's default.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        server = multiprocessing.get_context("forkserver")
+        server.set_forkserver_preload(["claimrecon.pipeline"])
+        return server
+    return multiprocessing.get_context("spawn")
 
 
 _WORKER_CONTEXT: _Context | None = None
