@@ -94,12 +94,15 @@ class CheckIndex:
     def __init__(self, data: ReportData) -> None:
         self.data = data
         self.index = ReportIndex.of(data)
+        self._paths: dict[str, str] = {}  # source id → repository path: one normpath per source
 
     def locate(self, claim: Claim) -> Located:
         """The claim with its source and repository path."""
         source = self.index.sources.get(claim.source_id)
-        path = source.path if source else claim.source_id
-        return Located(claim=claim, source=source, path=corpus_path(self.data, path))
+        path = self._paths.get(claim.source_id)
+        if path is None:
+            path = self._paths[claim.source_id] = corpus_path(self.data, source.path if source else claim.source_id)
+        return Located(claim=claim, source=source, path=path)
 
     def group_claims(self, group: ValueGroup) -> list[Located]:
         """The located claims behind one value, in source order."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -153,7 +154,7 @@ def load_source(path: Path, *, root: Path, metadata: Mapping[str, Any] | None = 
     today = today or dt.datetime.now(dt.timezone.utc).date()
     fields, problems = normalise_metadata(metadata or {}, path=relative, today=today,
                                           line_of=lambda key: None, ignore=("id",))
-    source, more = _load_file(Candidate(path, relative, source_id_of(relative)), fields,
+    source, more = _load_file(Candidate(str(path), relative, source_id_of(relative)), fields,
                               max_bytes=max_bytes, today=today)
     return source, problems + more
 
@@ -223,10 +224,10 @@ def _read_bytes(candidate: Candidate, max_bytes: int) -> tuple[bytes | None, lis
     """The file's bytes, or None and an error: too big, unreadable, gone."""
     path = candidate.path
     try:
-        size = candidate.file.stat().st_size
+        size = os.stat(candidate.file).st_size
         if size > max_bytes:
             return None, [_too_big(path, size, max_bytes)]
-        with candidate.file.open("rb") as handle:
+        with open(candidate.file, "rb") as handle:
             raw = handle.read(max_bytes + 1)  # never more, even if the file grew since stat()
     except IsADirectoryError:
         return None, []

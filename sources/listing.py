@@ -27,7 +27,7 @@ SOURCE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 class Candidate(NamedTuple):
     """A file that looks like a source: where it is, its path under the root, and its id."""
 
-    file: Path
+    file: str  # the file's path to open (a str: a Path per file costs more than the stat)
     path: str
     id: str
 
@@ -94,7 +94,7 @@ class _Walker:
                 yield from self.walk(Path(entry.path), parts)
         elif is_source_name(entry.name):
             if entry.is_file():
-                yield Candidate(Path(entry.path), path, source_id_of(path))
+                yield Candidate(entry.path, path, source_id_of(path))
             else:
                 yield Problem(path=path, message="is not a regular file (a FIFO or device?); skipped",
                               severity="warning")

@@ -7,6 +7,7 @@ input could not be used (a problem of severity `error`), otherwise 0 (no conflic
 """
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import pathlib
@@ -190,13 +191,13 @@ def test_cli_unreadable_file_is_named(cli, tmp_path, monkeypatch):
     locked = corpus / "locked.txt"
     locked.chmod(0)
     if os.access(locked, os.R_OK):  # root reads anything: make the open itself fail as it would
-        real_open = pathlib.Path.open
+        real_open = builtins.open
 
-        def refuse(self, *args, **kwargs):
-            if self.name == "locked.txt":
-                raise PermissionError(13, "Permission denied", str(self))
-            return real_open(self, *args, **kwargs)
-        monkeypatch.setattr(pathlib.Path, "open", refuse)
+        def refuse(file, *args, **kwargs):
+            if pathlib.Path(str(file)).name == "locked.txt":
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_open(file, *args, **kwargs)
+        monkeypatch.setattr(builtins, "open", refuse)
     try:
         run = cli("report", corpus, "--format", "json")
     finally:

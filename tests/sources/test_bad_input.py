@@ -1,6 +1,7 @@
 """Bad input in a corpus: each is a Problem naming the file and line, and the good source still loads."""
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import os
 import time
@@ -221,14 +222,14 @@ def test_symlinked_folder_loop_is_walked_once(tmp_path):
 
 def test_unreadable_file_is_an_error(tmp_path, monkeypatch):
     (tmp_path / "locked.txt").write_text("Secret.", encoding="utf-8")
-    original = Path.open
+    original = builtins.open
 
-    def refuse(self: Path, *args: object, **kwargs: object):
-        if self.name == "locked.txt":
+    def refuse(file: object, *args: object, **kwargs: object):
+        if Path(str(file)).name == "locked.txt":
             raise PermissionError(13, "Permission denied")
-        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+        return original(file, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(Path, "open", refuse)  # as root, chmod 0 would not stop us reading
+    monkeypatch.setattr(builtins, "open", refuse)  # as root, chmod 0 would not stop us reading
     corpus = _corpus(tmp_path, {})
     problem = _only_problem(corpus)
     assert (problem.path, problem.line, problem.severity) == ("locked.txt", None, "error")
