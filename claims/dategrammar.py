@@ -198,8 +198,10 @@ MASTER = re.compile(
 FORM_PATTERNS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, pattern in FORMS}
 
 # Every date expression holds a digit or one of the words below (its first "trigger"), no further
-# than LOOKBACK characters from its start, and starts with a digit, a capital letter or one of
-# STARTER_WORDS. Trying the master pattern only there skips most of the text.
+# than LOOKBACK characters from its start, and starts with a digit, one of STARTER_WORDS (in lower
+# case or capitalised, as `_capitalised` spells them in FORMS), a month or weekday name (as
+# `_proper` spells them) or a code (H1, Q3, FY, NET, NLT). Trying the master pattern only there
+# skips most of the text, and most capitalised words: names are not dates.
 TRIGGER = re.compile(r"\d+|[Yy]ear|YEAR|[Dd]ecade|DECADE|[Mm]onth|MONTH")
 LOOKBACK = 96
 STARTER_WORDS: frozenset[str] = frozenset(
@@ -207,8 +209,10 @@ STARTER_WORDS: frozenset[str] = frozenset(
     | set(SEASONS) | set(YEAR_PARTS) | set(HALVES) | set(QUARTERS)
     | {"in", "within", "later", "earlier", "this", "next", "last", "from", "between", "the", "fiscal"}
 )
+_STARTERS = "|".join(sorted(STARTER_WORDS | {w.capitalize() for w in STARTER_WORDS}, key=len, reverse=True))
 STARTS = re.compile(
-    _START_GUARD + rf"(?=[0-9A-Z]|(?:{'|'.join(sorted(STARTER_WORDS, key=len, reverse=True))})(?!\w))"
+    _START_GUARD + rf"(?=[0-9]|(?:{_STARTERS})(?!\w)|(?:{_proper([*MONTHS, *WEEKDAYS])})(?![A-Za-z])"
+                   r"|H[12]|Q[1-4]|FY|NET|NLT)"
 )
 
 

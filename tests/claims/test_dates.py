@@ -336,6 +336,30 @@ def test_date_find_skips_no_expression_a_full_scan_finds(text: str) -> None:
     assert [(m.start, m.end) for m in find_dates(text, anchor=AUG_2025)] == _find_by_full_scan(text)
 
 
+# Every capitalised way a date expression can begin: the master pattern is tried only where the
+# start filter says a date can begin, so each of these must still be found at a sentence start.
+CAPITALISED_STARTS = [
+    "By 2028", "Around 2030", "About March 2027", "Circa 2030", "C. 2030", "Ca. 2030", "Approximately 2030",
+    "Roughly 2030", "No earlier than 2026", "Not before 2026", "NET 2026", "After 2025", "No later than 2027",
+    "Not later than 2027", "NLT 2027", "Before 2030", "Prior to 2030", "In two years", "Within 5 years",
+    "Later this decade", "Earlier this year", "Early next decade", "Mid-next year", "Late this year",
+    "This year", "Next month", "Last year", "From March 3 to 5, 2025", "Between 3 and 5 March 2025",
+    "Between 2025 and 2027", "From 2025 to 2027", "Monday, March 3, 2025", "MON, MARCH 3, 2025",
+    "March 3", "MARCH 2025", "Sept. 2025", "The 3rd of March 2025", "The spring of 2027", "Spring 2027",
+    "Fall 2026", "The first half of 2027", "First half of 2027", "Second quarter of 2026",
+    "Final quarter of 2026", "Last quarter of 2026", "H1 2026", "Q3 2026", "FY2025-26", "Fiscal 2025",
+    "Fiscal year 2025", "The 2030s", "Early 2030s", "Mid-2027", "Late 2027",
+]
+
+
+@pytest.mark.parametrize("phrase", CAPITALISED_STARTS)
+def test_date_capitalised_start_is_found_as_a_full_scan_finds_it(phrase: str) -> None:
+    for text in (f"{phrase} is the target.", f"Officials said so. {phrase}, they said.", f"({phrase})"):
+        spans = [(m.start, m.end) for m in find_dates(text, anchor=AUG_2025)]
+        assert spans == _find_by_full_scan(text)
+        assert any(text[s:e].startswith(phrase.split(" ")[0]) for s, e in spans), (phrase, text)
+
+
 # --- speed: relative checks, so a slow machine does not fail them ---------------------------------
 
 def _best_time(function: Callable[[str], object], text: str) -> float:
