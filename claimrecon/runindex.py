@@ -34,6 +34,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from claims import Claim
 from sources import Problem, Published, Source, SourceTask
 
+# Seconds to wait for another run that is writing the index before going on without it.
+LOCK_TIMEOUT = 10.0
 # A stamp recorded less than this long after the file's mtime is not trusted on its own.
 RACY_NS = 2_000_000_000
 _SCHEMA = """
@@ -89,6 +91,7 @@ class RunIndex:
         self.file = file
         self.setting = setting
         self.damaged = False
+        self.unused = False
         self._updates: list[tuple[object, ...]] = []
         self._seen: set[str] = set()
 
@@ -97,6 +100,9 @@ class RunIndex:
         self._seen = {task.candidate.path for task in tasks}
         try:
             rows = self._read_rows()
+        except sqlite3.OperationalError:  # locked by another run past the timeout, or unwritable
+            self._give_up()
+            return {}
         except sqlite3.Error:
             self._discard()
             return {}
@@ -125,7 +131,7 @@ class RunIndex:
 
     def record(self, task: SourceTask, stamp: Stamp | None, done: Processed) -> None:
         """Keep what `task`'s file gave, under the stamp taken before it was read."""
-        if stamp is None:
+        if stamp is None or self.unused:
             return
         payload = _Payload(source=done.source, claims=done.claims, problems=done.problems,
                            signature=_pack(done.signature))
@@ -134,6 +140,8 @@ class RunIndex:
 
     def save(self) -> None:
         """Write the new and refreshed entries and drop those of files no longer in the corpus."""
+        if self.unused:
+            return
         try:
             with self._transaction() as db:
                 stored = {path for (path,) in db.execute("SELECT path FROM files")}
@@ -142,6 +150,8 @@ class RunIndex:
                     return
                 db.executemany("DELETE FROM files WHERE path = ?", gone)
                 db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self._updates)
+        except sqlite3.OperationalError:
+            self._give_up()
         except sqlite3.Error:
             self._discard()
 
@@ -165,7 +175,7 @@ class RunIndex:
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """A connection inside one transaction: committed at the end, rolled back on any error."""
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.file, timeout=10)
+        db = sqlite3.connect(self.file, timeout=LOCK_TIMEOUT)
         try:
             with db:
                 db.executescript(_SCHEMA)
@@ -175,10 +185,15 @@ class RunIndex:
         finally:
             db.close()
 
+    def _give_up(self) -> None:
+        """Go on without the index this run (it is busy or cannot be written), leaving it as it is."""
+        self._updates = []
+        self.unused = True
+
     def _discard(self) -> None:
         """Delete a damaged index (the next run rebuilds it); this run goes on without it."""
+        self._give_up()
         self.damaged = True
-        self._updates = []
         try:
             self.file.unlink()
         except OSError:

@@ -136,3 +136,22 @@ def test_signatures_survive_the_round_trip() -> None:
     signature = (0, 1, 2**32 + 14, 123456789)
     assert runindex._unpack(runindex._pack(signature)) == signature
     assert runindex._unpack(runindex._pack(None)) is None
+
+
+def test_an_index_locked_by_another_run_is_left_alone(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    before = extraction(sample)
+    [index] = (sample / CACHE).glob("corpora/*/index.sqlite")
+    monkeypatch.setattr(runindex, "LOCK_TIMEOUT", 0.05)
+    other = sqlite3.connect(index)
+    other.execute("BEGIN EXCLUSIVE")  # another run, mid-write
+    try:
+        during = extraction(sample)
+    finally:
+        other.rollback()
+        other.close()
+    assert during.claims == before.claims and during.stats.cached == 5  # from the claim cache
+    with sqlite3.connect(index) as db:
+        assert db.execute("SELECT count(*) FROM files").fetchone()[0] == 5  # still whole
+    db.close()
