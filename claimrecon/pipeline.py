@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -199,7 +199,7 @@ def _process(task: SourceTask, context: _Context) -> _Done:
                  cache.corrupted if cache else 0, signature_of(source.text))
 
 
-def _run_tasks(tasks: list[SourceTask], context: _Context, jobs: int) -> Iterator[_Done]:
+def _run_tasks(tasks: list[SourceTask], context: _Context, jobs: int) -> Generator[_Done, None, None]:
     """Every task's outcome, in task order; in `jobs` processes when there are enough tasks."""
     if jobs <= 1 or len(tasks) < _MIN_PARALLEL:
         for task in tasks:
