@@ -41,12 +41,16 @@ def strip_controls(text: str) -> str:
     >>> strip_controls("\\x1b[31mred\\x1b[0m\\r\\nline")
     'red\\nline'
     """
+    if text.isprintable():  # no control, format or separator character but the space: nothing to strip
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROLS.sub("", _ANSI.sub("", text))
 
 
 def normalise_line(text: str) -> str:
     """The text cleaned by `strip_controls` with every run of whitespace (newlines too) made one space."""
+    if text.isprintable() and "  " not in text:  # the space is its only whitespace, never doubled
+        return text.strip(" ")
     return _WHITESPACE_RUN.sub(" ", strip_controls(text)).strip()
 
 

@@ -10,7 +10,7 @@ from tests.reports.fixtures import HOSTILE_MARKUP, REPORT
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.escape import escape_markdown, neutralise_formula, safe_link_url, strip_controls
+from reports.escape import escape_markdown, neutralise_formula, normalise_line, safe_link_url, strip_controls
 from reports.registry import render_claims, render_report
 
 ESC = "\x1b"
@@ -154,3 +154,15 @@ def test_csv_hostile_cells_cannot_start_a_formula() -> None:
 def test_claims_json_keeps_the_text_but_escapes_control_characters(fmt: str) -> None:
     text = render_claims(REPORT, fmt)
     assert ESC not in text and "\\u001b[31m" in text
+
+
+_LINE_ALPHABET = st.sampled_from(["a", " ", "  ", "\n", "\t", "\r", "\x1b[31m", "\x07", "\x9b", "\u202e", "\u2066",
+                                  "\u00a0", "\u2028", "\u3000", "\x85", "\u200b", "é", "日", "|"])
+
+
+@given(st.lists(_LINE_ALPHABET, max_size=12).map("".join))
+def test_one_line_text_is_clean_whichever_path_it_takes(text: str) -> None:
+    # printable text takes a shortcut: it must give what the full cleaning gives
+    line = normalise_line(text)
+    assert line == re.sub(r"\s+", " ", strip_controls(text)).strip()
+    assert "  " not in line and line == line.strip()
