@@ -104,18 +104,29 @@ def _collector_paused() -> Iterator[None]:
 
 def _claim_columns(claims: Iterable[Claim], pack: DomainPack) -> dict[str, list[Any]]:
     """The columns of `reconcile_frame` for the claims of known fields; each key computed once."""
-    columns: dict[str, list[Any]] = {name: [] for name in FRAME_COLUMNS}
-    keys: dict[TypedValue, str] = {}
-    for claim in claims:
-        if claim.field not in pack.field_by_id:
-            continue
-        key = keys.get(claim.value)
+    known = [claim for claim in claims if claim.field in pack.field_by_id]
+    values = [claim.value for claim in known]
+    return {"claim_id": [claim.claim_id for claim in known], "source_id": [claim.source_id for claim in known],
+            "entity": [claim.entity for claim in known], "field": [claim.field for claim in known],
+            "key": _value_keys(values), "value": values,
+            "evidence_start": [claim.evidence.start for claim in known]}
+
+
+def _value_keys(values: list[TypedValue]) -> list[str]:
+    """`value_key` of each value, computed once per group of equal values.
+
+    Equal as pydantic compares them (same class, same field values), but looked up by a tuple of
+    the fields: hashing and comparing the models themselves costs more than the key.
+    """
+    keys: dict[tuple[Any, ...], str] = {}
+    out = []
+    for value in values:
+        fields = (type(value), *value.__dict__.values())
+        key = keys.get(fields)
         if key is None:
-            key = keys[claim.value] = value_key(claim.value)
-        for name, item in zip(FRAME_COLUMNS, (claim.claim_id, claim.source_id, claim.entity, claim.field,
-                                              key, claim.value, claim.evidence.start)):
-            columns[name].append(item)
-    return columns
+            key = keys[fields] = value_key(value)
+        out.append(key)
+    return out
 
 
 @dataclass(frozen=True)
