@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claims import DateValue, Evidence, RefValue, load_pack, make_claim
 from claims.tables import ColumnSpec, TableMapping, table_pack
 from reconcile.findings import reconcile_claims
-from reconcile.truth import TruthOptions, attach_suggestions, estimate_truth, support
+from reconcile.truth import TruthOptions, _rounded, attach_suggestions, estimate_truth, support
 from sources import Published, Source
 
 PACK = table_pack(TableMapping(kind="flight", fields={
@@ -143,3 +149,20 @@ def test_known_copy_clusters_from_article_texts_count_once() -> None:
     suggested, result = _suggested(claims, copies=[["wire1", "wire2", "wire3"]])
     assert suggested["f"].value.id == "B2"
     assert result.copy_clusters == [["wire1", "wire2", "wire3"]]
+
+
+def _same_float(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) == math.copysign(1, b))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.floats(), st.floats(0, 1), st.integers(-10**6, 10**6).map(lambda k: (k + 0.5) / 1000)),
+                max_size=50))
+def test_rounded_is_round_to_three_places(numbers: list[float]) -> None:
+    rounded = _rounded(np.array(numbers, dtype=float))
+    assert all(_same_float(a, round(x, 3)) for a, x in zip(rounded, numbers))
+
+
+@pytest.mark.parametrize("x", [0.0005, 0.0015, 2.675, -0.0005, -0.0, 1e-320, 4.5e12 + 0.0005, 1e300, math.inf])
+def test_rounded_agrees_with_round_on_halfway_and_extreme_numbers(x: float) -> None:
+    assert _same_float(_rounded(np.array([x]))[0], round(x, 3))
