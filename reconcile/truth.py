@@ -316,11 +316,14 @@ def _root(label: np.ndarray, i: int) -> int:
 
 
 def _cluster_lists(labels: np.ndarray, source_ids: list[str]) -> list[list[str]]:
-    """Clusters (one label per source) as sorted lists of source ids, sorted by first member."""
-    groups: dict[int, list[str]] = {}
-    for i, label in enumerate(labels.tolist()):
-        groups.setdefault(label, []).append(source_ids[i])
-    return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+    """Clusters (one label per source) as sorted lists of source ids, sorted by first member.
+
+    `source_ids` are sorted, so a stable sort by label keeps each cluster's members in order.
+    """
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, np.diff(labels[order]) != 0]).tolist() + [len(order)]
+    members = [source_ids[i] for i in order.tolist()]
+    return sorted((members[a:b] for a, b in zip(bounds[:-1], bounds[1:])), key=lambda cluster: cluster[0])
 
 
 # --- suggestions -------------------------------------------------------------------------
