@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from json.encoder import encode_basestring
+import math
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -89,8 +90,52 @@ def value_key(value: DateValue | QuantityValue | RefValue) -> str:
     >>> value_key(RefValue(id="h3", text="H-3")) == value_key(RefValue(id="h3", text="H3"))
     True
     """
-    data = value.model_dump(mode="json", exclude_none=True, exclude={"text", "edtf", "tz"})
-    return _KEY_ENCODER.encode(data)
+    flat = _flat_key(value)
+    if flat is not None:
+        return flat
+    return _KEY_ENCODER.encode(value.model_dump(mode="json", exclude_none=True, exclude=set(KEY_EXCLUDED)))
+
+
+def _flat_key(value: BaseModel) -> str | None:
+    """`value_key` written directly: a value is a flat record, and its canonical JSON is its fields
+    in sorted order, each as the encoder writes it. None for anything else (a subclass, a float
+    that is not finite): that takes the generic path, so the key is the same either way."""
+    names = _KEY_FIELDS.get(type(value))
+    if names is None:
+        return None
+    parts = []
+    for name in names:
+        item = getattr(value, name)
+        if item is None:
+            continue
+        written = _scalar_json(item)
+        if written is None:
+            return None
+        parts.append(f'"{name}":{written}')
+    return "{" + ",".join(parts) + "}"
+
+
+def _scalar_json(item: object) -> str | None:
+    """A scalar as `model_dump(mode="json")` and then the encoder (ASCII) write it, or None."""
+    if type(item) is str:
+        return encode_basestring_ascii(item)
+    if type(item) is bool:
+        return "true" if item else "false"
+    if type(item) is int:
+        return repr(item)
+    if type(item) is float and math.isfinite(item):
+        return repr(item)
+    if type(item) is dt.date:
+        return f'"{item.isoformat()}"'
+    return None
+
+
+# What a value's key leaves out: its surface forms, not the value itself.
+KEY_EXCLUDED = frozenset({"text", "edtf", "tz"})
+# Per value type, the fields of its key in the order the canonical JSON has them (sorted).
+_KEY_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(sorted(set(cls.model_fields) - KEY_EXCLUDED)) for cls in (DateValue, QuantityValue, RefValue)
+}
 
 
 def content_id(payload: Any, *, length: int = 16) -> str:

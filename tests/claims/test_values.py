@@ -55,10 +55,31 @@ _VALUES = [
 ]
 
 
+def _generic_key(value: DateValue | QuantityValue | RefValue) -> str:
+    data = value.model_dump(mode="json", exclude_none=True, exclude={"text", "edtf", "tz"})
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+
 def test_value_key_is_sorted_compact_json_without_surface_text() -> None:
     for value in _VALUES:
-        data = value.model_dump(mode="json", exclude_none=True, exclude={"text", "edtf", "tz"})
-        assert value_key(value) == json.dumps(data, sort_keys=True, separators=(",", ":"))
+        assert value_key(value) == _generic_key(value)
+
+
+_DAYS = st.none() | st.dates()
+_NUMBERS = st.floats() | st.integers(min_value=-(10**20), max_value=10**20).map(float)
+_DATE_VALUES = st.builds(
+    DateValue, start=_DAYS, end=_DAYS, text=_TEXT, edtf=st.none() | _TEXT, tz=st.none() | _TEXT,
+    qualifier=st.sampled_from([None, "by", "approx", "planned", "expected", "no-earlier-than", "no-later-than"]),
+    unanchored=st.sampled_from([None, True, False]), minute=st.none() | st.integers(-10**6, 10**6))
+_QUANTITY_VALUES = st.builds(
+    QuantityValue, value=_NUMBERS, unit=_TEXT, text=_TEXT, qualifier=st.sampled_from([None, "approx"]),
+    low=st.none() | _NUMBERS, high=st.none() | _NUMBERS)
+_REF_VALUES = st.builds(RefValue, id=_TEXT, text=_TEXT)
+
+
+@given(st.one_of(_DATE_VALUES, _QUANTITY_VALUES, _REF_VALUES))
+def test_value_key_written_directly_is_the_generic_canonical_json(value: DateValue | QuantityValue | RefValue) -> None:
+    assert value_key(value) == _generic_key(value)
 
 
 def test_keyed_claim_is_the_claim_make_claim_gives() -> None:
