@@ -70,8 +70,10 @@ class Extractor:
         self.objects = phrase_pattern([*pack.object_nouns, *quantity_triggers])
         self.blockers = phrase_pattern(pack.date_blockers)
         self.targets = phrase_pattern(pack.date_target_words)
-        self.labels = sorted(((label.lower(), f) for f in pack.fields for label in f.labels),
-                             key=lambda lf: -len(lf[0]))
+        self.label_fields: dict[str, FieldSpec] = {}   # a fact-box key: the first field with that label
+        for field in pack.fields:
+            for label in field.labels:
+                self.label_fields.setdefault(label.lower(), field)
         self.fields_of = {(kind, field_type): [f for f in pack.fields_for(kind) if f.type == field_type]
                           for kind in pack.kinds for field_type in {f.type for f in pack.fields}}
         self.quantity_kinds = {kind for f in pack.fields if f.type == "quantity" for kind in f.applies_to}
@@ -321,7 +323,7 @@ class Extractor:
         for h in key_hits:
             key = key.replace(folded[h.start:h.end], " ")
         key = " ".join(key.replace("'s", " ").split())
-        field = next((f for label, f in self.labels if key == label), None)
+        field = self.label_fields.get(key)
         if field is None:
             return None
         if key_hits:
