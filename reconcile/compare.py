@@ -122,8 +122,9 @@ def one_day_apart(values: Sequence[DateValue], field: FieldSpec) -> bool:
     Every disjoint pair then pairs a value ending on the first end with one starting on the
     last start, so checking those values suffices.
     """
-    bounds = [date_bounds(v) for v in values]
-    first_end, last_start = min(end for _, end in bounds), max(start for start, _ in bounds)
+    bounds = list(map(date_bounds, values))
+    starts, ends = zip(*bounds)
+    first_end, last_start = min(ends), max(starts)
     if not first_end < last_start or (last_start - first_end).days != 1:
         return False
     if _timed_conflict(values, minute_tolerance(field)):
@@ -135,7 +136,7 @@ def one_day_apart(values: Sequence[DateValue], field: FieldSpec) -> bool:
 def _timed_conflict(values: Sequence[DateValue], tolerance: float) -> bool:
     """Whether two date-times of the same day lie further apart than `tolerance` minutes."""
     spans: dict[dt.date, tuple[int, int]] = {}
-    for value in values:
+    for value in [v for v in values if v.minute is not None]:  # most dates have no time
         day = _timed_day(value)
         if day is not None and value.minute is not None:
             low, high = spans.get(day, (value.minute, value.minute))
@@ -144,9 +145,8 @@ def _timed_conflict(values: Sequence[DateValue], tolerance: float) -> bool:
 
 
 def _group_dates(values: Sequence[DateValue], tolerance: float) -> Relation:
-    first_end = min(date_bounds(v)[1] for v in values)
-    last_start = max(date_bounds(v)[0] for v in values)
-    if first_end < last_start or _timed_conflict(values, tolerance):
+    starts, ends = zip(*map(date_bounds, values))
+    if min(ends) < max(starts) or _timed_conflict(values, tolerance):
         return "conflict"
     return "equal" if len({_date_identity(v) for v in values}) == 1 else "compatible"
 
@@ -195,8 +195,8 @@ def _group_quantities(values: Sequence[QuantityValue], field: FieldSpec, pack: D
         # The extremes argument needs relative gaps to grow outwards, true only below 100 %.
         return compare_pairs(values, field, pack)
     every = [quantity_bounds(v) for v in values]
-    plain = [quantity_bounds(v) for v in values if v.qualifier != "approx"]
-    approx = [quantity_bounds(v) for v in values if v.qualifier == "approx"]
+    plain = [b for v, b in zip(values, every) if v.qualifier != "approx"]
+    approx = [b for v, b in zip(values, every) if v.qualifier == "approx"]
     # Moving either end of a disjoint pair outwards only widens the gap, so the worst pair
     # among plain values, and among pairs with an approximate side, sits at the extremes.
     if (_extremes_conflict(plain, plain, quantity_tolerance(field, approx=False))

@@ -43,6 +43,7 @@ FRAME_COLUMNS = ("claim_id", "source_id", "entity", "field", "key", "value", "ev
 ONE_DAY_HINT = "dates one day apart: time zones may explain it"
 # The value type a field of each pack type holds; a "text" field (codes, gates) holds refs with free ids.
 _VALUE_TYPE = {"date": "date", "datetime": "date", "quantity": "quantity", "ref": "ref", "text": "ref"}
+_set_slot = object.__setattr__  # what pydantic's model_construct sets a frozen model's slots with
 # A string as `json.dumps(..., ensure_ascii=False)` writes it, alone or inside a larger document.
 _json_string = json.encoder.encode_basestring
 
@@ -147,18 +148,17 @@ def _decide(entity: str, field_id: str, distinct: list[Distinct], pack: DomainPa
     """The finding for one (entity, field), or None when the field holds no typed values."""
     field = pack.field_by_id.get(field_id)
     value_type = _VALUE_TYPE.get(field.type) if field else None
-    distinct = [d for d in distinct if d.value.type == value_type]
+    distinct = sorted((d for d in distinct if d.value.type == value_type), key=_value_order)
     if field is None or not distinct:
         return None
     values = [d.value for d in distinct]
     relation = compare_group(values, field, pack)
     dates = [v for v in values if isinstance(v, DateValue)] if value_type == "date" else []
     conflict = relation == "conflict"
-    groups = [_value_group(d) for d in sorted(distinct, key=_value_order)]
     return Finding(
         finding_id=finding_id(entity, field_id, (d.key for d in distinct)),
         entity=entity, field=field_id, status=_status(relation, distinct),
-        drift=conflict and bool(dates) and _drifted(distinct, dated), values=groups,
+        drift=conflict and bool(dates) and _drifted(distinct, dated), values=list(map(_value_group, distinct)),
         hint=ONE_DAY_HINT if conflict and dates and one_day_apart(dates, field) else None,
     )
 
@@ -171,11 +171,10 @@ def _value_group(distinct: Distinct) -> ValueGroup:
     at 10⁵ groups even `model_construct`'s per-field loop shows. A test holds the two to be equal.
     """
     group = ValueGroup.__new__(ValueGroup)
-    object.__setattr__(group, "__dict__", {"value": distinct.value, "sources": distinct.sources,
-                                           "claim_ids": distinct.claim_ids})
-    object.__setattr__(group, "__pydantic_fields_set__", {"value", "sources", "claim_ids"})
-    object.__setattr__(group, "__pydantic_extra__", None)
-    object.__setattr__(group, "__pydantic_private__", None)
+    _set_slot(group, "__dict__", {"value": distinct.value, "sources": distinct.sources, "claim_ids": distinct.claim_ids})
+    _set_slot(group, "__pydantic_fields_set__", {"value", "sources", "claim_ids"})
+    _set_slot(group, "__pydantic_extra__", None)
+    _set_slot(group, "__pydantic_private__", None)
     return group
 
 
