@@ -44,9 +44,7 @@ def group_columns(columns: Mapping[str, Any]) -> dict[tuple[str, str], list[Dist
     key, keys = _codes(columns["key"])
     # Sorted source codes make each distinct value's sources come in source-id order.
     source, sources = _codes(columns["source_id"], sort=True)
-    # Two factorisations, each of a product below n², so the int64 codes cannot overflow.
-    pair = pd.factorize(entity * len(fields) + field)[0].astype(np.int64)
-    group = pd.factorize(pair * len(keys) + key)[0].astype(np.int64)
+    group = _group_codes(entity, len(fields), field, len(keys), key)
     n_groups = int(group.max()) + 1
     claim_ids = _objects(columns["claim_id"])
     order = _claim_order(claim_ids, group, n_groups)
@@ -79,6 +77,18 @@ def _codes(column: Any, *, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
         rank = np.argsort(labels.astype(str), kind="stable")
         labels, codes = labels[rank], np.argsort(rank)[codes]
     return codes, labels
+
+
+def _group_codes(entity: np.ndarray, n_fields: int, field: np.ndarray, n_keys: int, key: np.ndarray) -> np.ndarray:
+    """One code per distinct (entity, field, key), numbered in order of first appearance.
+
+    One factorisation of the combined code when it fits in int64; else two, each of a product
+    below n², which cannot overflow.
+    """
+    if (int(entity.max()) + 1) * n_fields * n_keys < 2**63:
+        return np.asarray(pd.factorize((entity * n_fields + field) * n_keys + key)[0], dtype=np.int64)
+    pair = pd.factorize(entity * n_fields + field)[0].astype(np.int64)
+    return np.asarray(pd.factorize(pair * n_keys + key)[0], dtype=np.int64)
 
 
 def _claim_order(claim_ids: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:

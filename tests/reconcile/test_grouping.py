@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from claims import RefValue, value_key
 from reconcile.findings import FRAME_COLUMNS
-from reconcile.grouping import Distinct, group_columns
+from reconcile.grouping import Distinct, _group_codes, group_columns
 
 # Ids that share long prefixes, differ only past 8 bytes or in case, or are not ASCII, so the
 # integer prefix ties and the full ids must decide; hash-like ids never tie.
@@ -81,3 +82,10 @@ def test_group_columns_takes_series_as_lists() -> None:
     frame = pd.DataFrame(columns, columns=list(FRAME_COLUMNS)).astype({"source_id": "category", "key": "category"})
     assert _canonical(group_columns({name: frame[name] for name in FRAME_COLUMNS})) == \
         _canonical(group_columns(columns))
+
+
+def test_group_codes_are_the_same_with_one_factorisation_or_two() -> None:
+    entity, field, key = np.array([0, 1, 0, 0, 1]), np.array([0, 0, 1, 0, 0]), np.array([2, 2, 0, 2, 1])
+    combined = _group_codes(entity, 2, field, 3, key)
+    in_two_steps = _group_codes(entity, 2, field, 2**61, key)  # 2 · 2 · 2⁶¹ keys would overflow int64
+    assert combined.tolist() == in_two_steps.tolist() == [0, 1, 2, 0, 3]
