@@ -52,9 +52,12 @@ def shingle_text(text: str, *, min_words: int = MIN_WORDS) -> set[bytes]:
     byte-level `translate`/`split` over the whole text, a few times faster than a regex
     pass per sentence: copy detection must stay a small part of extraction's cost.
     """
-    data = text.casefold().encode("utf-8", "replace")
-    for mark in _UNICODE_PUNCTUATION:
-        data = data.replace(mark, b" ")
+    if text.isascii():  # most text: lower() is casefold() there, and no typographic marks to drop
+        data = text.lower().encode("ascii")
+    else:
+        data = text.casefold().encode("utf-8", "replace")
+        for mark in _UNICODE_PUNCTUATION:
+            data = data.replace(mark, b" ")
     out: set[bytes] = set()
     for sentence in data.translate(_BYTE_CLASSES).replace(b"\n\n", _END).split(_END):
         words = sentence.split()
