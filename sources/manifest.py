@@ -15,7 +15,8 @@ from pathlib import Path
 import hashlib
 from typing import Any, NamedTuple, Protocol
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ValidationError
+from typing_extensions import TypedDict  # pydantic reads typing's only from Python 3.12
 
 from sources.errors import ManifestError
 from sources.listing import SOURCE_SUFFIXES
@@ -64,7 +65,7 @@ def load_manifest(file: Path, *, path: str, today: dt.date, store: BlobStore | N
     if kept is not None:
         return kept
     manifest = _parse_manifest(raw, path, today)
-    store.put_blob(_BLOB, _StoredManifest.of(manifest, key).model_dump_json(exclude_unset=True).encode("utf-8"))
+    store.put_blob(_BLOB, _StoredManifest.of(manifest, key).model_dump_json().encode("utf-8"))
     return manifest
 
 
@@ -81,17 +82,16 @@ def _parse_manifest(raw: bytes, path: str, today: dt.date) -> Manifest:
     return manifest._replace(problems=decoded.problems + manifest.problems)
 
 
-class _StoredFields(BaseModel):
-    """One entry's normalised fields as kept in a store; only the fields the entry set are written."""
+class _StoredFields(TypedDict, total=False):
+    """One entry's normalised fields (`normalise_metadata`'s output) as kept in a store: only those set."""
 
-    model_config = ConfigDict(extra="forbid")
-    title: str | None = None
-    publisher: str | None = None
-    author: str | None = None
-    url: str | None = None
-    published: Published | None = None
-    primary: bool = False
-    extra: dict[str, str] = {}
+    title: str
+    publisher: str
+    author: str
+    url: str
+    published: Published
+    primary: bool
+    extra: dict[str, str]
 
 
 class _StoredManifest(BaseModel):
@@ -105,8 +105,8 @@ class _StoredManifest(BaseModel):
 
     @classmethod
     def of(cls, manifest: Manifest, key: str) -> "_StoredManifest":
-        entries = {source_id: _StoredFields(**fields) for source_id, fields in manifest.entries.items()}
-        return cls(key=key, path=manifest.path, entries=entries, lines=manifest.lines, problems=manifest.problems)
+        return cls.model_validate({"key": key, "path": manifest.path, "entries": manifest.entries,
+                                   "lines": manifest.lines, "problems": manifest.problems})
 
     @classmethod
     def restore(cls, data: bytes | None, key: str) -> Manifest | None:
@@ -119,8 +119,7 @@ class _StoredManifest(BaseModel):
             return None
         if kept.key != key:
             return None
-        entries = {source_id: {key: getattr(fields, key) for key in fields.model_fields_set}
-                   for source_id, fields in kept.entries.items()}
+        entries: dict[str, dict[str, Any]] = {source_id: dict(fields) for source_id, fields in kept.entries.items()}
         return Manifest(kept.path, entries, kept.lines, kept.problems)
 
 
