@@ -90,7 +90,6 @@ class RunIndex:
     def __init__(self, file: Path, setting: str) -> None:
         self.file = file
         self.setting = setting
-        self.damaged = False
         self.unused = False
         self._updates: list[tuple[object, ...]] = []
         self._seen: set[str] = set()
@@ -193,7 +192,6 @@ class RunIndex:
     def _discard(self) -> None:
         """Delete a damaged index (the next run rebuilds it); this run goes on without it."""
         self._give_up()
-        self.damaged = True
         try:
             self.file.unlink()
         except OSError:
