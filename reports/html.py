@@ -20,7 +20,15 @@ from reconcile import Finding, ReportData, ReviewState, Suggestion, ValueGroup
 from reports.data import sorted_problems
 from reports.escape import normalise_line, safe_link_url, strip_controls
 from reports.timeline import Timeline, compute_timeline
-from reports.view import STATUS_ORDER, ReportIndex, review_filter, sorted_findings, split_quote, summarise_report
+from reports.view import (
+    STATUS_ORDER,
+    ReportIndex,
+    decision_text,
+    review_filter,
+    sorted_findings,
+    split_quote,
+    summarise_report,
+)
 from sources import Source
 
 REVIEW_FILTERS = (("unreviewed", "not reviewed"), ("reviewed", "reviewed"), ("changed-since-review", "changed since review"))
@@ -86,14 +94,11 @@ def render_html(data: ReportData) -> str:
 
 
 def review_text(review: ReviewState | None) -> str:
-    """The review decision in words, e.g. `dismissed (extraction-error) by ben on 2025-09-02`."""
+    """The review decision in words, e.g. `Dismissed (extraction-error) by ben on 2025-09-02.`"""
     if review is None:
         return "Not reviewed."
-    verdict = f"{review.verdict} ({review.reason})" if review.reason else review.verdict
-    text = f"{verdict.capitalize()} by {normalise_line(review.who)} on {normalise_line(review.when)}"
-    if review.value is not None:
-        text += f", value {value_label(review.value)}"
-    return text + "."
+    text = decision_text(review, normalise_line)
+    return text[:1].upper() + text[1:] + "."
 
 
 def suggestion_text(suggestion: Suggestion) -> str:

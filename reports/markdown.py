@@ -13,7 +13,7 @@ from claims import value_label
 from reconcile import Finding, ReportData, ReviewState, Suggestion, ValueGroup
 from reports.data import sorted_problems
 from reports.escape import escape_markdown, escape_markdown_fragment, guard_line_start, safe_link_url
-from reports.view import ReportIndex, ReportSummary, sorted_findings, split_quote, summarise_report
+from reports.view import ReportIndex, ReportSummary, decision_text, sorted_findings, split_quote, summarise_report
 from sources import Source
 
 _COMPACT_SECTIONS = (("refinement", "Refinements"), ("agreement", "Agreements"), ("single-source", "Single-source facts"))
@@ -76,10 +76,7 @@ def _review_text(review: ReviewState | None) -> str:
     """`accepted by asha on 2025-06-01 …`; says first when the values changed since the decision."""
     if review is None:
         return "not reviewed"
-    verdict = f"{review.verdict} ({review.reason})" if review.reason else review.verdict
-    text = f"{verdict} by {escape_markdown(review.who)} on {escape_markdown(review.when)}"
-    if review.value is not None:
-        text += f", value {escape_markdown(value_label(review.value))}"
+    text = decision_text(review, escape_markdown)
     if review.note:
         text += f" — “{escape_markdown(review.note)}”"
     if review.state == "changed-since-review":

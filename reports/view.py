@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from claims import Claim
-from reconcile import Finding, ReportData, ValueGroup, is_open
+from claims import Claim, value_label
+from reconcile import Finding, ReportData, ReviewState, ValueGroup, is_open
 from sources import Source
 
 ReviewFilter = Literal["unreviewed", "reviewed", "changed-since-review"]
@@ -112,3 +113,13 @@ def _span_from_text(quote: str, text: str) -> tuple[int, int] | None:
     if at < 0 and len(quote.lower()) == len(quote):  # lower() can change lengths ("İ")
         at = quote.lower().find(text.lower())
     return (at, at + len(text)) if at >= 0 else None
+
+
+def decision_text(review: ReviewState, clean: Callable[[str], str]) -> str:
+    """`dismissed (extraction-error) by ben on 2025-09-02, value 2028`: the decision in words, with
+    what the analyst typed (and the value) passed through the format's `clean`."""
+    verdict = f"{review.verdict} ({review.reason})" if review.reason else review.verdict
+    text = f"{verdict} by {clean(review.who)} on {clean(review.when)}"
+    if review.value is not None:
+        text += f", value {clean(value_label(review.value))}"
+    return text
