@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from claims.segment import lower_ascii
 from sources import Source
 
 MIN_WORDS = 4
@@ -38,7 +39,7 @@ def _byte_classes() -> bytes:
 
 _BYTE_CLASSES = _byte_classes()
 # Typographic quotes, dashes and the ellipsis, which `translate` cannot see (several bytes each).
-_UNICODE_PUNCTUATION = tuple(char.encode("utf-8") for char in "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0")
+_UNICODE_PUNCTUATION = {char: char.encode("utf-8") for char in "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0"}
 _PRIME = 4_294_967_311  # the first prime above 2³²: a·x + b stays below 2⁶⁴ for 32-bit a, x, b
 _PRIME_U64 = np.uint64(_PRIME)
 _COEFFICIENTS = np.random.default_rng(20251121).integers(1, 1 << 32, size=(2, 256), dtype=np.uint64)
@@ -52,18 +53,30 @@ def shingle_text(text: str, *, min_words: int = MIN_WORDS) -> set[bytes]:
     byte-level `translate`/`split` over the whole text, a few times faster than a regex
     pass per sentence: copy detection must stay a small part of extraction's cost.
     """
-    if text.isascii():  # most text: lower() is casefold() there, and no typographic marks to drop
-        data = text.lower().encode("ascii")
-    else:
-        data = text.casefold().encode("utf-8", "replace")
-        for mark in _UNICODE_PUNCTUATION:
-            data = data.replace(mark, b" ")
-    out: set[bytes] = set()
-    for sentence in data.translate(_BYTE_CLASSES).replace(b"\n\n", _END).split(_END):
-        words = sentence.split()
-        if len(words) >= min_words:
-            out.add(b" ".join(words))
-    return out
+    data = _casefolded_utf8(text)
+    data = data.translate(_BYTE_CLASSES).replace(b"\n\n", _END)
+    # Whitespace collapsed once over the whole text, then cut at sentence ends: the same words
+    # as splitting each sentence, without a list of words per sentence.
+    sentences = map(bytes.strip, b" ".join(data.split()).split(_END))
+    return {s for s in sentences if (s.count(b" ") + 1 if s else 0) >= min_words}
+
+
+def _casefolded_utf8(text: str) -> bytes:
+    """`text.casefold()` in UTF-8, with the typographic marks made spaces."""
+    cased = lower_ascii(text, str.casefold)
+    if cased is None:  # a character with a case beyond ASCII, or a lone surrogate (written "?")
+        return _casefolded_slowly(text)
+    data, wide = cased
+    for char in wide.intersection(_UNICODE_PUNCTUATION):
+        data = data.replace(_UNICODE_PUNCTUATION[char], b" ")
+    return data
+
+
+def _casefolded_slowly(text: str) -> bytes:
+    data = text.casefold().encode("utf-8", "replace")
+    for mark in _UNICODE_PUNCTUATION.values():
+        data = data.replace(mark, b" ")
+    return data
 
 
 def minhash(shingles: Iterable[bytes], *, permutations: int = PERMUTATIONS) -> tuple[int, ...]:

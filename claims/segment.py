@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 # Dashes and quotes folded to ASCII, one character for one, so offsets stay valid.
@@ -11,7 +11,8 @@ _FOLD = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
 })
 
-_FOLD_PAIRS = tuple((chr(k), v) for k, v in _FOLD.items())
+_FOLD_CHARS = {chr(k): v for k, v in _FOLD.items()}
+_ASCII_BYTES = bytes(range(128))
 
 # Words after which a full stop does not end a sentence.
 ABBREVIATIONS = frozenset("""
@@ -38,10 +39,38 @@ class Sentence:
 
 def fold(text: str) -> str:
     """Lower-cased text with dashes and quotes folded to ASCII; same length as `text`."""
+    if text.isascii():
+        return text.lower()
+    cased = lower_ascii(text, str.lower)
+    if cased is None:
+        return _fold_slowly(text)
+    data, wide = cased
+    low = data.decode("utf-8")
+    for char in wide.intersection(_FOLD_CHARS):
+        low = low.replace(char, _FOLD_CHARS[char])
+    return low
+
+
+def lower_ascii(text: str, change: Callable[[str], str]) -> tuple[bytes, set[str]] | None:
+    """`text` in UTF-8 with its ASCII letters lower-cased, and its other characters, when `change`
+    (`str.lower`, `str.casefold`) leaves each of those as it is; else None.
+
+    Text is mostly ASCII with a few quotes, dashes or a currency sign, none of which has a case:
+    then lower-casing the ASCII bytes is the whole of `change`, and much cheaper than it.
+    """
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+    wide = set(data.translate(None, _ASCII_BYTES).decode("utf-8"))
+    if any(change(char) != char for char in wide):
+        return None
+    return data.lower(), wide
+
+
+def _fold_slowly(text: str) -> str:
     low = text.lower()
-    if low.isascii():
-        return low
-    for char, plain in _FOLD_PAIRS:
+    for char, plain in _FOLD_CHARS.items():
         if char in low:
             low = low.replace(char, plain)
     if len(low) == len(text):

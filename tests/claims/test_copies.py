@@ -1,6 +1,11 @@
 """Copy detection over articles: near-identical texts cluster, independent ones do not."""
 from __future__ import annotations
 
+import string
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from claims.copies import PERMUTATIONS, cluster_copies, detect_copies, estimate_similarity, minhash, shingle_text
 from sources import Source
 
@@ -54,6 +59,31 @@ def test_shingles_ignore_case_punctuation_and_spacing() -> None:
 def test_sentences_end_at_blank_lines_as_well_as_stops() -> None:
     assert shingle_text("A headline without a stop\n\nThe first paragraph says this") == {
         b"a headline without a stop", b"the first paragraph says this"}
+
+
+def _shingles_one_sentence_at_a_time(text: str, min_words: int) -> set[bytes]:
+    """The definition `shingle_text` implements faster: fold, drop marks, split, then each sentence's words."""
+    data = text.casefold().encode("utf-8", "replace")
+    for mark in "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0":
+        data = data.replace(mark.encode("utf-8"), b" ")
+    table = bytearray(range(256))
+    for char in string.punctuation.replace("_", ""):
+        table[ord(char)] = ord(" ")
+    for char in ".!?\x00":
+        table[ord(char)] = 0
+    sentences = data.translate(bytes(table)).replace(b"\n\n", b"\x00").split(b"\x00")
+    return {b" ".join(words) for words in map(bytes.split, sentences) if len(words) >= min_words}
+
+
+_SHINGLE_PIECES = st.sampled_from(["The", "rover", "H3", "ISRO", "Straße", "İstanbul", "ΣΟΦΙΑ", "Ǆ", "ﬁne", "₹4,500",
+                                   "“", "”", "—", "…", "\u00a0", " ", "  ", "\t", "\n", "\n\n", "\r\n", "\x0b", "\x1c",
+                                   ".", "!", "?", ",", "U.S.", "\x00", "_", "é", "\ud800"])
+
+
+@given(st.lists(st.one_of(_SHINGLE_PIECES, st.text(max_size=6)), max_size=60).map(" ".join),
+       st.integers(min_value=0, max_value=5))
+def test_shingles_are_each_sentence_folded_and_split(text: str, min_words: int) -> None:
+    assert shingle_text(text, min_words=min_words) == _shingles_one_sentence_at_a_time(text, min_words)
 
 
 def _signature(*values: int) -> tuple[int, ...]:

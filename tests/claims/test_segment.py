@@ -1,0 +1,28 @@
+"""Folding and sentence splitting: offsets into the source text stay exact."""
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from claims.segment import fold
+
+_DASHES_AND_QUOTES = str.maketrans({
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
+})
+# Pieces of text with and without a case: typographic marks, letters that lower-case to two
+# characters (İ), a final sigma, title-case digraphs, a lone surrogate.
+TEXT_PIECES = st.sampled_from([
+    "LUPEX", "Lupex", "H3-24L", "\u201cquoted\u201d", "it\u2019s", "2027\u201328", "\u2014", "\u00a0", "\u20b94,500",
+    "\u0130stanbul", "\u039f\u0394\u039f\u03a3", "\u01c4", "Stra\u00dfe", "\ufb01ne", "\u212a", "\ud800", " ", "\n",
+])
+texts = st.lists(st.one_of(TEXT_PIECES, st.text(max_size=8)), max_size=30).map("".join)
+
+
+@given(texts)
+def test_fold_is_lower_case_with_marks_made_ascii_at_the_same_offsets(text: str) -> None:
+    folded = fold(text)
+    assert len(folded) == len(text)
+    expected = text.lower().translate(_DASHES_AND_QUOTES)
+    if len(expected) == len(text):  # else a character lower-cases to two and is kept as written
+        assert folded == expected
