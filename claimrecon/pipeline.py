@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import multiprocessing
 import os
 import sys
@@ -17,9 +18,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import BaseModel, ConfigDict
 
-from claims import Claim, DomainPack, cluster_copies, content_id, extract_claims, load_pack, load_table, signature_of
+from claims import (
+    Claim,
+    ClaimStore,
+    DomainPack,
+    EncodedClaims,
+    Signature,
+    cluster_copies,
+    content_id,
+    extract_claims,
+    load_pack,
+    load_table,
+    signature_of,
+)
 from reconcile import ReportData, apply_reviews, attach_suggestions, estimate_truth, load_reviews, reconcile_claims
 from sources import InputError, Problem, Source, SourceTask, load_task, plan_corpus
 
@@ -62,10 +75,15 @@ class Extraction:
     """The claims of a corpus, its sources (without their text), problems and statistics."""
 
     sources: list[Source]
-    claims: list[Claim]
+    claims: ClaimStore
     problems: list[Problem]
     stats: ExtractStats
-    copies: list[list[str]] = field(default_factory=list)
+    signatures: dict[str, Signature] = field(default_factory=dict)
+
+    @functools.cached_property
+    def copies(self) -> list[list[str]]:
+        """Clusters of sources whose texts are near copies (by their signatures); worked out when asked."""
+        return cluster_copies(self.signatures)
 
 
 def corpus_label(options: RunOptions) -> str:
@@ -121,7 +139,7 @@ def extract_corpus(options: RunOptions, pack: DomainPack,
         for task, stamp, done in zip(todo, stamps, outcomes, strict=True):  # strict: runs the pool to its end
             collected.add(done)
             if index and done.source is not None:
-                index.record(task, stamp, Processed(done.source, done.claims, done.problems, done.signature))
+                index.record(task, stamp, Processed(done.source, done.encoded(), done.problems, done.signature))
             if progress:
                 progress(1)
     if index:
@@ -135,9 +153,9 @@ class _Collected:
 
     stats: ExtractStats = field(default_factory=ExtractStats)
     sources: list[Source] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
+    claims: ClaimStore = field(default_factory=ClaimStore)
     problems: list[Problem] = field(default_factory=list)
-    signatures: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    signatures: dict[str, Signature] = field(default_factory=dict)
 
     def add(self, done: "_Done") -> None:
         self.problems.extend(done.problems)
@@ -146,7 +164,10 @@ class _Collected:
             return
         self.stats.sources += 1
         self.sources.append(done.source)
-        self.claims.extend(done.claims)
+        if isinstance(done.claims, EncodedClaims):
+            self.claims.add_encoded(done.source.id, done.claims)
+        else:
+            self.claims.add(done.source.id, done.claims)
         if done.signature is not None:
             self.signatures[done.source.id] = done.signature
         if done.extracted:
@@ -156,11 +177,9 @@ class _Collected:
             self.stats.cached += 1
 
     def extraction(self, corpus_problems: list[Problem]) -> Extraction:
-        self.claims.sort(key=lambda c: (c.source_id, c.evidence.start, c.entity, c.field, c.claim_id))
         problems = sorted(corpus_problems + self.problems, key=lambda p: (p.path, p.line or 0, p.message))
         self.stats.extracted_ids.sort()
-        return Extraction(sorted(self.sources, key=lambda s: s.id), self.claims, problems, self.stats,
-                          cluster_copies(self.signatures))
+        return Extraction(sorted(self.sources, key=lambda s: s.id), self.claims, problems, self.stats, self.signatures)
 
 
 @dataclass(frozen=True)
@@ -173,27 +192,22 @@ class _Context:
 
 @dataclass
 class _Done:
-    """One file's outcome: the source without its text, its claims, problems, and how they came."""
+    """One file's outcome: the source without its text, its claims, problems, and how they came.
+
+    Claims come as models, or encoded (JSON and the columns reconciliation reads) when they
+    come from a worker or the run index: decoded only if a report shows them."""
 
     source: Source | None
-    claims: list[Claim]
+    claims: list[Claim] | EncodedClaims
     problems: list[Problem]
     extracted: bool = False
     corrupted: int = 0
-    signature: tuple[int, ...] | None = None
-    claims_json: bytes = b""  # the claims while they travel from a worker (then `claims` is empty)
+    signature: Signature | None = None
 
-    def packed(self) -> "_Done":
-        """This outcome with its claims as JSON, to send between processes: pydantic's own
-        encoder and decoder cost less than half of pickling and unpickling the models."""
-        return dataclasses.replace(self, claims=[], claims_json=_CLAIM_LIST.dump_json(self.claims))
-
-    def unpacked(self) -> "_Done":
-        """The outcome with its claims back as models."""
-        return dataclasses.replace(self, claims=_CLAIM_LIST.validate_json(self.claims_json), claims_json=b"")
-
-
-_CLAIM_LIST = TypeAdapter(list[Claim])
+    def encoded(self) -> EncodedClaims:
+        """The claims encoded: what is sent between processes (pydantic's JSON encoder costs less
+        than half of pickling the models) and what the run index keeps."""
+        return self.claims if isinstance(self.claims, EncodedClaims) else EncodedClaims.of(self.claims)
 
 
 def _process(task: SourceTask, context: _Context) -> _Done:
@@ -221,8 +235,7 @@ def _run_tasks(tasks: list[SourceTask], context: _Context, jobs: int) -> Generat
         return
     chunk = max(1, min(32, len(tasks) // (jobs * 8)))
     with _pool_context().Pool(jobs, initializer=_init_worker, initargs=(context,)) as pool:
-        for done in pool.imap(_process_in_worker, tasks, chunksize=chunk):
-            yield done.unpacked()
+        yield from pool.imap(_process_in_worker, tasks, chunksize=chunk)
 
 
 def _pool_context() -> Any:
@@ -254,11 +267,17 @@ def _init_worker(context: _Context) -> None:
 
 def _process_in_worker(task: SourceTask) -> _Done:
     assert _WORKER_CONTEXT is not None
-    return _process(task, _WORKER_CONTEXT).packed()
+    done = _process(task, _WORKER_CONTEXT)
+    return dataclasses.replace(done, claims=done.encoded())
 
 
-def build_report(options: RunOptions, *, progress: Callable[[int], None] | None = None) -> tuple[ReportData, ExtractStats]:
-    """Everything a report shows for this run, with the analyst's decisions applied."""
+def build_report(options: RunOptions, *, progress: Callable[[int], None] | None = None,
+                 suggest: bool = True) -> tuple[ReportData, ExtractStats]:
+    """Everything a report shows for this run, with the analyst's decisions applied.
+
+    `suggest=False` leaves out what only reports show (suggested values, source reliability,
+    copy clusters): `check` lists open findings and needs none of it.
+    """
     pack = load_pack(options.domain)
     if options.table is not None:
         extraction, pack = _table_extraction(options, pack)
@@ -273,13 +292,13 @@ def build_report(options: RunOptions, *, progress: Callable[[int], None] | None 
         problems.append(Problem(path=exc.path, line=exc.line, message=exc.message))
         decisions = []
     findings, orphans = apply_reviews(findings, decisions)
-    truth = estimate_truth(findings, pack, sources=extraction.sources, copies=extraction.copies)
-    data = ReportData(
-        corpus=corpus_label(options), sources=extraction.sources, claims=extraction.claims,
-        findings=attach_suggestions(findings, truth),
-        problems=sorted(problems, key=lambda p: (p.path, p.line or 0, p.message)),
-        orphans=orphans, reliability=truth.reliability, copy_clusters=truth.copy_clusters,
-    )
+    data = ReportData(corpus=corpus_label(options), sources=extraction.sources, claims=extraction.claims,
+                      findings=findings, problems=sorted(problems, key=lambda p: (p.path, p.line or 0, p.message)),
+                      orphans=orphans)
+    if suggest:
+        truth = estimate_truth(findings, pack, sources=extraction.sources, copies=extraction.copies)
+        data = data.model_copy(update={"findings": attach_suggestions(findings, truth), "reliability": truth.reliability,
+                                       "copy_clusters": truth.copy_clusters})
     return data, extraction.stats
 
 
@@ -287,7 +306,7 @@ def _table_extraction(options: RunOptions, pack: DomainPack) -> tuple[Extraction
     """Claims read from a structured table; a mapping file brings the table's own fields."""
     assert options.table is not None
     table = load_table(options.table, options.mapping, pack=None if options.mapping else pack)
-    extraction = Extraction(table.sources, table.claims, table.problems, ExtractStats(sources=len(table.sources)))
+    extraction = Extraction(table.sources, ClaimStore(table.claims), table.problems, ExtractStats(sources=len(table.sources)))
     return extraction, table.pack
 
 

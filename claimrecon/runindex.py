@@ -12,55 +12,64 @@ the file's manifest fields are the same, and either
   was taken may have changed since without its stamp changing), or
 - the file's bytes still hash to the recorded content hash (a fresh checkout: every mtime is new).
 
-Files that gave no source (empty, unreadable) are not indexed: they are rare and cheap to redo.
-Updates are one transaction at the end of a run; a damaged index is deleted and rebuilt, and
-deleting it is always safe.
+Claims are kept as JSON with the columns reconciliation reads beside them (`claims.ClaimStore`),
+so a warm run decodes only the claims a report shows. Files that gave no source (empty,
+unreadable) are not indexed: they are rare and cheap to redo. Updates are one transaction at the
+end of a run; a damaged index (or one of an older layout) is deleted and rebuilt, and deleting it
+is always safe.
 """
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
+import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+import zlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from claims import Claim
+from claims import ClaimRow, EncodedClaims, Signature
 from sources import Problem, Published, Source, SourceTask
 
 # Seconds to wait for another run that is writing the index before going on without it.
 LOCK_TIMEOUT = 10.0
 # A stamp recorded less than this long after the file's mtime is not trusted on its own.
 RACY_NS = 2_000_000_000
+# The layout of the tables below; an index of another layout is emptied.
+_LAYOUT = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS setting (key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, fields TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-    inode INTEGER NOT NULL, recorded_ns INTEGER NOT NULL, content_hash TEXT NOT NULL, payload BLOB NOT NULL
+    inode INTEGER NOT NULL, recorded_ns INTEGER NOT NULL, content_hash TEXT NOT NULL, payload BLOB NOT NULL,
+    claims BLOB NOT NULL, claim_rows BLOB NOT NULL, signature BLOB, checksum INTEGER NOT NULL
 );
 """
+
+_COLUMNS = "path, fields, size, mtime_ns, inode, recorded_ns, content_hash, payload, claims, claim_rows, signature, checksum"
+_MARKS = ", ".join("?" * len(_COLUMNS.split(",")))
 
 
 class Processed(NamedTuple):
     """What processing one file gave: its source (text dropped), claims, problems, copy signature."""
 
     source: Source
-    claims: list[Claim]
+    claims: EncodedClaims
     problems: list[Problem]
-    signature: tuple[int, ...] | None
+    signature: Signature | None
 
 
 class _Payload(BaseModel):
+    """A file's source and problems (its claims and copy signature are kept beside)."""
+
     source: Source
-    claims: list[Claim]
     problems: list[Problem]
-    signature: str | None = None
 
 
 _PAYLOADS = TypeAdapter(list[_Payload])
@@ -105,12 +114,12 @@ class RunIndex:
         except sqlite3.Error:
             self._discard()
             return {}
-        fresh: list[tuple[str, bytes]] = []
+        fresh: list[tuple[str, _Kept]] = []
         for task in tasks:
             row = rows.get(task.candidate.path)
             if row is None or row[0] != fields_key(task):
                 continue
-            fields, size, mtime_ns, inode, recorded_ns, content_hash, payload = row
+            fields, size, mtime_ns, inode, recorded_ns, content_hash, *kept = row
             recorded = Stamp(size, mtime_ns, inode, recorded_ns)
             stamp = _stamp(task.candidate.file)
             if stamp is None:
@@ -118,24 +127,24 @@ class RunIndex:
             if stamp[:3] != recorded[:3] or recorded.recorded_ns - recorded.mtime_ns < RACY_NS:
                 if not _same_content(task.candidate.file, content_hash):
                     continue
-                self._updates.append((task.candidate.path, fields, *stamp, content_hash, payload))
-            fresh.append((task.candidate.path, payload))
+                self._updates.append((task.candidate.path, fields, *stamp, content_hash, *kept))
+            fresh.append((task.candidate.path, _Kept(*kept)))
         try:
-            payloads = _PAYLOADS.validate_json(b"[" + b",".join(p for _, p in fresh) + b"]")
-        except (ValidationError, ValueError):
+            return dict(zip([path for path, _ in fresh], _decode([kept for _, kept in fresh]), strict=True))
+        except (ValidationError, ValueError, TypeError):
             self._discard()
             return {}
-        return {path: Processed(p.source, p.claims, p.problems, _unpack(p.signature))
-                for (path, _), p in zip(fresh, payloads)}
 
     def record(self, task: SourceTask, stamp: Stamp | None, done: Processed) -> None:
         """Keep what `task`'s file gave, under the stamp taken before it was read."""
         if stamp is None or self.unused:
             return
-        payload = _Payload(source=done.source, claims=done.claims, problems=done.problems,
-                           signature=_pack(done.signature))
+        payload = _Payload(source=done.source, problems=done.problems).model_dump_json(exclude_none=True).encode("utf-8")
+        rows = json.dumps(done.claims.rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        signature = None if done.signature is None else np.asarray(done.signature, dtype="<u8").tobytes()
+        kept = _Kept(payload, done.claims.claims_json, rows, signature, 0)
         self._updates.append((task.candidate.path, fields_key(task), *stamp, done.source.content_hash,
-                              payload.model_dump_json(exclude_none=True).encode("utf-8")))
+                              *kept._replace(checksum=kept.expected_checksum())))
 
     def save(self) -> None:
         """Write the new and refreshed entries and drop those of files no longer in the corpus."""
@@ -148,7 +157,7 @@ class RunIndex:
                 if not self._updates and not gone:
                     return
                 db.executemany("DELETE FROM files WHERE path = ?", gone)
-                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self._updates)
+                db.executemany(f"INSERT OR REPLACE INTO files ({_COLUMNS}) VALUES ({_MARKS})", self._updates)
         except sqlite3.OperationalError:
             self._give_up()
         except sqlite3.Error:
@@ -158,7 +167,7 @@ class RunIndex:
         """The stamp of `task`'s file now, to take before the file is read."""
         return _stamp(task.candidate.file)
 
-    def _read_rows(self) -> dict[str, tuple[str, int, int, int, int, str, bytes]]:
+    def _read_rows(self) -> dict[str, tuple[Any, ...]]:
         if not self.file.exists():
             return {}
         with self._transaction() as db:
@@ -168,7 +177,7 @@ class RunIndex:
                 db.execute("DELETE FROM setting")
                 db.execute("INSERT INTO setting VALUES (?)", (self.setting,))
                 return {}
-            return {row[0]: row[1:] for row in db.execute("SELECT * FROM files")}
+            return {row[0]: row[1:] for row in db.execute(f"SELECT {_COLUMNS} FROM files")}
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -177,6 +186,9 @@ class RunIndex:
         db = sqlite3.connect(self.file, timeout=LOCK_TIMEOUT)
         try:
             with db:
+                if db.execute("PRAGMA user_version").fetchone()[0] != _LAYOUT:
+                    db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS setting;")
+                    db.execute(f"PRAGMA user_version = {_LAYOUT}")
                 db.executescript(_SCHEMA)
                 if db.execute("SELECT count(*) FROM setting").fetchone()[0] == 0:
                     db.execute("INSERT INTO setting VALUES (?)", (self.setting,))
@@ -213,21 +225,40 @@ def fields_key(task: SourceTask) -> str:
     return "\x1f".join(parts)
 
 
+class _Kept(NamedTuple):
+    """A file's entry past its stamp: the payload, its claims' JSON and rows, its copy signature
+    (little-endian 64-bit words) and a checksum of them all."""
+
+    payload: bytes
+    claims: bytes
+    claim_rows: bytes
+    signature: bytes | None
+    checksum: int
+
+    def expected_checksum(self) -> int:
+        checksum = 0
+        for part in (self.payload, self.claims, self.claim_rows, self.signature or b""):
+            checksum = zlib.crc32(part, checksum)
+        return checksum
+
+
+def _decode(kept: list[_Kept]) -> list[Processed]:
+    """Files' kept entries, decoded: the sources and the rows in one call each, the claims left
+    as JSON until they are read. ValueError when any is damaged.
+
+    The checksum is what makes the rows trusted as they are: they were written by `record`."""
+    if any(k.checksum != k.expected_checksum() for k in kept):  # TypeError for what is not bytes
+        raise ValueError("a kept entry is damaged")
+    payloads = _PAYLOADS.validate_json(b"[" + b",".join(k.payload for k in kept) + b"]")
+    rows = json.loads(b"[" + b",".join(k.claim_rows for k in kept) + b"]")
+    return [Processed(p.source, EncodedClaims(k.claims, list(map(ClaimRow._make, file_rows))), p.problems,
+                      None if k.signature is None else np.frombuffer(k.signature, dtype="<u8"))
+            for p, k, file_rows in zip(payloads, kept, rows, strict=True)]
+
+
 def _same_content(file: str, content_hash: str) -> bool:
     try:
         with open(file, "rb") as handle:
             return hashlib.sha256(handle.read()).hexdigest() == content_hash
     except OSError:
         return False
-
-
-def _pack(signature: Iterable[int] | None) -> str | None:
-    if signature is None:
-        return None
-    return base64.b64encode(np.fromiter(signature, dtype="<u8").tobytes()).decode("ascii")
-
-
-def _unpack(packed: str | None) -> tuple[int, ...] | None:
-    if packed is None:
-        return None
-    return tuple(np.frombuffer(base64.b64decode(packed), dtype="<u8").tolist())

@@ -1,10 +1,11 @@
 """Claims: the domain pack, typed value normalisers, and extraction of claims from sources."""
-from claims.copies import cluster_copies, detect_copies, signature_of
+from claims.copies import Signature, cluster_copies, detect_copies, signature_of
 from claims.dates import DateMatch, find_dates, normalise_date
 from claims.errors import PackError, TableError
 from claims.extract import extract_claims
 from claims.pack import CatalogueEntry, DomainPack, EntitySpec, FieldSpec, KindSpec, expand_alias, load_pack
 from claims.quantities import QuantityMatch, find_quantities, normalise_quantity
+from claims.store import ClaimOrder, ClaimRow, ClaimStore, EncodedClaims, claim_order
 from claims.tables import TableClaims, TableMapping, load_mapping, load_table, table_pack
 from claims.values import (
     Claim,
@@ -22,9 +23,13 @@ from claims.values import (
 __all__ = [
     "CatalogueEntry",
     "Claim",
+    "ClaimOrder",
+    "ClaimRow",
+    "ClaimStore",
     "DateMatch",
     "DateValue",
     "DomainPack",
+    "EncodedClaims",
     "EntitySpec",
     "Evidence",
     "FieldSpec",
@@ -33,10 +38,12 @@ __all__ = [
     "QuantityMatch",
     "QuantityValue",
     "RefValue",
+    "Signature",
     "TableClaims",
     "TableError",
     "TableMapping",
     "TypedValue",
+    "claim_order",
     "cluster_copies",
     "content_id",
     "detect_copies",

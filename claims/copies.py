@@ -19,6 +19,9 @@ import numpy as np
 from claims.segment import lower_ascii
 from sources import Source
 
+# A copy signature: `signature_of`'s tuple, or the same words as a numpy array (as kept on disk).
+Signature = Sequence[int] | np.ndarray
+
 MIN_WORDS = 4
 # Estimated Jaccard similarity of sentence sets from which two articles count as copies.
 COPY_THRESHOLD = 0.5
@@ -113,7 +116,7 @@ def detect_copies(sources: Sequence[Source], *, threshold: float = COPY_THRESHOL
     return cluster_copies(signatures, threshold=threshold)
 
 
-def cluster_copies(signatures: Mapping[str, tuple[int, ...]], *, threshold: float = COPY_THRESHOLD) -> list[list[str]]:
+def cluster_copies(signatures: Mapping[str, Signature], *, threshold: float = COPY_THRESHOLD) -> list[list[str]]:
     """Clusters of source ids whose signatures say their texts are near-identical.
 
     Locality-sensitive hashing: sources that share a whole band of their signature fall in one

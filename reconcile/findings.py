@@ -32,7 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from claims import Claim, DateValue, DomainPack, QuantityValue, TypedValue, value_key
+from claims import Claim, ClaimStore, DateValue, DomainPack, QuantityValue, TypedValue, value_key
 from sources import Published
 
 from reconcile.compare import compare_group, date_bounds, one_day_apart
@@ -64,9 +64,11 @@ def reconcile_claims(claims: Iterable[Claim], pack: DomainPack, *,
                      published: Mapping[str, Published | None] | None = None) -> list[Finding]:
     """Findings for every (entity, field), sorted by (entity, field); each finding's values sorted.
 
-    `published` maps source ids to publication dates; it is only needed for `drift`.
+    `published` maps source ids to publication dates; it is only needed for `drift`. A
+    `ClaimStore` gives its columns without decoding its claims.
     """
-    return _reconcile_columns(_claim_columns(claims, pack), pack, published)
+    columns = claims.columns(pack.field_by_id) if isinstance(claims, ClaimStore) else _claim_columns(claims, pack)
+    return _reconcile_columns(columns, pack, published)
 
 
 def reconcile_frame(frame: pd.DataFrame, pack: DomainPack, *,

@@ -35,7 +35,8 @@ class Distinct(NamedTuple):
 def group_columns(columns: Mapping[str, Any]) -> dict[tuple[str, str], list[Distinct]]:
     """The distinct values of each (entity, field): representative value, sorted sources and claim ids.
 
-    `columns` are those of `findings.FRAME_COLUMNS`, as lists or pandas Series.
+    `columns` are those of `findings.FRAME_COLUMNS`, as lists or pandas Series (`value` may also
+    be a column that decodes on `take`).
     """
     if len(columns["claim_id"]) == 0:
         return {}
@@ -154,4 +155,6 @@ def _take(column: Any, rows: np.ndarray) -> list[Any]:
     """The items of a column at `rows`, as a list."""
     if isinstance(column, list):  # never np.asarray a list of models: numpy probes each for __array__
         return [column[i] for i in rows.tolist()]
+    if hasattr(column, "take"):  # a pandas Series, or a column that decodes what it gives (`ClaimStore.columns`)
+        return list(column.take(rows.tolist()))
     return list(np.asarray(column, dtype=object)[rows].tolist())

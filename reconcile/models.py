@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from claims import Claim, TypedValue
+from claims import Claim, ClaimStore, TypedValue
 from sources import Problem, Source
 
 Status = Literal["conflict", "refinement", "agreement", "single-source"]
@@ -91,7 +91,8 @@ class ReportData(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
     corpus: str
     sources: list[Source]
-    claims: list[Claim]
+    # A store decodes its claims only when they are read: tried first, so validation does not read them all.
+    claims: ClaimStore | list[Claim] = Field(union_mode="left_to_right")
     findings: list[Finding]
     problems: list[Problem]
     orphans: list[ReviewDecision] = []

@@ -11,10 +11,10 @@ import io
 import json
 from typing import Any
 
-from claims import Claim, DateValue, QuantityValue, RefValue, value_label
+from claims import Claim, DateValue, QuantityValue, RefValue, claim_order, value_label
 from reconcile import Finding, ReportData
 from reports.escape import neutralise_formula, strip_controls
-from reports.view import claim_sort_key, sorted_findings, summarise_report
+from reports.view import sorted_findings, summarise_report
 from sources import Problem, Source
 
 CSV_COLUMNS = (
@@ -119,7 +119,7 @@ def _value_cells(value: DateValue | QuantityValue | RefValue) -> dict[str, str]:
 
 def sorted_claims(data: ReportData) -> list[Claim]:
     """The claims in contract order: (source_id, evidence.start, entity, field, claim_id)."""
-    return sorted(data.claims, key=claim_sort_key)
+    return sorted(data.claims, key=claim_order)
 
 
 def sorted_problems(problems: list[Problem]) -> list[Problem]:

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from claims import Claim, value_label
+from claims import Claim, ClaimStore, claim_order, value_label
 from reconcile import Finding, ReportData, ReviewState, ValueGroup, is_open
 from sources import Source
 
@@ -51,27 +51,28 @@ def sorted_findings(data: ReportData, status: str | None = None) -> list[Finding
     return sorted(chosen, key=lambda f: (f.entity, f.field, f.finding_id))
 
 
-def claim_sort_key(claim: Claim) -> tuple[str, int, str, str, str]:
-    """The order claims are listed in: source, position in it, entity, field, id."""
-    return (claim.source_id, claim.evidence.start, claim.entity, claim.field, claim.claim_id)
-
-
 @dataclass(frozen=True)
 class ReportIndex:
-    """Sources and claims of one report by id."""
+    """Sources and claims of one report by id; claims kept encoded are decoded as they are looked up."""
 
     sources: dict[str, Source]
-    claims: dict[str, Claim]
+    store: ClaimStore
 
     @classmethod
     def of(cls, data: ReportData) -> ReportIndex:
         """The index of a report's sources and claims."""
-        return cls(sources={s.id: s for s in data.sources}, claims={c.claim_id: c for c in data.claims})
+        store = data.claims if isinstance(data.claims, ClaimStore) else ClaimStore(data.claims)
+        return cls(sources={s.id: s for s in data.sources}, store=store)
+
+    @property
+    def claims(self) -> Mapping[str, Claim]:
+        """The claims by id."""
+        return self.store.by_id()
 
     def claims_of(self, group: ValueGroup, source_id: str) -> list[Claim]:
         """The claims behind one value that come from one source, in source order."""
-        found = [self.claims[c] for c in group.claim_ids if c in self.claims]
-        return sorted((c for c in found if c.source_id == source_id), key=claim_sort_key)
+        found = [claim for c in group.claim_ids if (claim := self.store.get(c)) is not None]
+        return sorted((c for c in found if c.source_id == source_id), key=claim_order)
 
 
 def split_quote(claim: Claim, source: Source | None) -> tuple[str, str, str]:

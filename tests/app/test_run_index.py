@@ -132,10 +132,42 @@ def test_a_damaged_payload_is_discarded(sample: Path) -> None:
     assert run_cli("extract", sample, "--format", "jsonl").out == before
 
 
-def test_signatures_survive_the_round_trip() -> None:
-    signature = (0, 1, 2**32 + 14, 123456789)
-    assert runindex._unpack(runindex._pack(signature)) == signature
-    assert runindex._unpack(runindex._pack(None)) is None
+@pytest.mark.parametrize("column", ["claims", "claim_rows", "signature"])
+def test_a_changed_byte_in_a_kept_column_is_caught(sample: Path, opened: list[str], column: str) -> None:
+    """Claims and rows are read back unchecked (claims only when shown): a checksum covers them."""
+    import sqlite3
+
+    age(sample)
+    before = extraction(sample)
+    [index] = (sample / CACHE).glob("corpora/*/index.sqlite")
+    with sqlite3.connect(index) as db:
+        rowid, kept = db.execute(f"SELECT rowid, {column} FROM files WHERE length(claims) > 2 LIMIT 1").fetchone()
+        damaged = bytes([kept[0] ^ 1]) + kept[1:] if column == "signature" else kept.replace(b"1", b"2", 1)
+        assert damaged != kept
+        db.execute(f"UPDATE files SET {column} = ? WHERE rowid = ?", (damaged, rowid))
+    db.close()
+    opened.clear()
+    after = extraction(sample)
+    assert len(opened) == 5  # the index was dropped: every file read again
+    assert after.claims == before.claims and after.copies == before.copies
+
+
+def test_an_index_of_an_older_layout_is_rebuilt(sample: Path) -> None:
+    import sqlite3
+
+    before = run_cli("extract", sample, "--format", "jsonl").out
+    [index] = (sample / CACHE).glob("corpora/*/index.sqlite")
+    index.unlink()
+    with sqlite3.connect(index) as db:  # the first layout: one payload column, no claim rows
+        db.execute("CREATE TABLE setting (key TEXT NOT NULL)")
+        db.execute("CREATE TABLE files (path TEXT PRIMARY KEY, fields TEXT NOT NULL, size INTEGER NOT NULL, "
+                   "mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, recorded_ns INTEGER NOT NULL, "
+                   "content_hash TEXT NOT NULL, payload BLOB NOT NULL)")
+    db.close()
+    assert run_cli("extract", sample, "--format", "jsonl").out == before
+    with sqlite3.connect(index) as db:
+        assert db.execute("SELECT count(claim_rows) FROM files").fetchone()[0] == 5
+    db.close()
 
 
 def test_an_index_locked_by_another_run_is_left_alone(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,229 @@
+"""A corpus's claims, each source's kept as JSON until something needs them as models.
+
+A warm run takes most sources' claims from the run index, and a check after a one-file edit
+prints a few dozen of the corpus's claims; decoding all of them into models was most of its
+time. Reconciliation needs only a few columns of each claim (id, source, entity, field, value
+key, value, offset): a `ClaimStore` keeps each source's claims either as models or as their
+JSON with those columns beside it (`ClaimRow`s), hands reconciliation the columns, and decodes
+a source's claims the first time one of them is asked for.
+
+Iteration gives the claims in `claim_order` (source, offset, entity, field, id), the order
+every report lists them in.
+"""
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple, overload
+
+from pydantic import TypeAdapter
+
+from claims.values import Claim, TypedValue, value_key
+
+_CLAIMS = TypeAdapter(list[Claim])
+
+
+class ClaimOrder(NamedTuple):
+    """Where a claim sorts: its source, the offset of its value, its entity, field and id."""
+
+    source_id: str
+    start: int
+    entity: str
+    field: str
+    claim_id: str
+
+
+def claim_order(claim: Claim) -> ClaimOrder:
+    """The order claims are listed in: source, position in it, entity, field, id."""
+    return ClaimOrder(claim.source_id, claim.evidence.start, claim.entity, claim.field, claim.claim_id)
+
+
+class ClaimRow(NamedTuple):
+    """What reconciliation reads of one claim besides its value, without decoding it: id, entity,
+    field, the value's key (`value_key`: equal keys, equal values) and the value's offset."""
+
+    claim_id: str
+    entity: str
+    field: str
+    key: str
+    start: int
+
+    @classmethod
+    def of(cls, claim: Claim) -> ClaimRow:
+        return cls(claim.claim_id, claim.entity, claim.field, value_key(claim.value), claim.evidence.start)
+
+
+class EncodedClaims(NamedTuple):
+    """One source's claims as JSON (a list of `Claim`) and their rows, both in claim order: plain
+    data, cheap to keep and to send between processes."""
+
+    claims_json: bytes
+    rows: list[ClaimRow]
+
+    @classmethod
+    def of(cls, claims: Sequence[Claim]) -> EncodedClaims:
+        ordered = sorted(claims, key=claim_order)
+        return cls(_CLAIMS.dump_json(ordered, exclude_none=True), [ClaimRow.of(c) for c in ordered])
+
+
+class _Part:
+    """One source's claims and their rows, in claim order: models, or JSON decoded on first use."""
+
+    def __init__(self, source_id: str, rows: list[ClaimRow], claims: list[Claim] | None,
+                 claims_json: bytes = b"") -> None:
+        self.source_id = source_id
+        self.rows = rows
+        self._claims = claims
+        self._json = claims_json
+
+    @classmethod
+    def of(cls, source_id: str, claims: Sequence[Claim]) -> _Part:
+        ordered = sorted(claims, key=claim_order)
+        return cls(source_id, [ClaimRow.of(c) for c in ordered], ordered)
+
+    def claims(self) -> list[Claim]:
+        if self._claims is None:
+            self._claims = _CLAIMS.validate_json(self._json)
+            self._json = b""
+        return self._claims
+
+
+class ClaimStore(Sequence[Claim]):
+    """The claims of a corpus by source, in `claim_order`; each source's decoded when first needed.
+
+    Add each source's claims once (`add` or `add_encoded`); a second batch for the same source
+    id joins the first.
+    """
+
+    def __init__(self, claims: Iterable[Claim] = ()) -> None:
+        self._parts: dict[str, _Part] = {}
+        self._ordered: list[_Part] | None = None
+        self._where: dict[str, tuple[_Part, ClaimOrder]] | None = None
+        by_source: dict[str, list[Claim]] = {}
+        for claim in claims:
+            by_source.setdefault(claim.source_id, []).append(claim)
+        for source_id, group in by_source.items():
+            self.add(source_id, group)
+
+    def add(self, source_id: str, claims: Sequence[Claim]) -> None:
+        """Add one source's claims as models."""
+        self._put(_Part.of(source_id, claims))
+
+    def add_encoded(self, source_id: str, encoded: EncodedClaims) -> None:
+        """Add one source's claims as JSON (from `EncodedClaims.of`), decoded when first needed."""
+        self._put(_Part(source_id, encoded.rows, None, encoded.claims_json))
+
+    def _put(self, part: _Part) -> None:
+        known = self._parts.get(part.source_id)
+        if known is not None:  # two files with one source id: one part, in claim order
+            part = _Part.of(part.source_id, known.claims() + part.claims())
+        self._parts[part.source_id] = part
+        self._ordered = self._where = None
+
+    def __len__(self) -> int:
+        return sum(len(part.rows) for part in self._parts.values())
+
+    def __iter__(self) -> Iterator[Claim]:
+        for part in self._parts_in_order():
+            yield from part.claims()
+
+    @overload
+    def __getitem__(self, index: int) -> Claim: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Claim]: ...
+    def __getitem__(self, index: int | slice) -> Claim | list[Claim]:
+        return list(self)[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (ClaimStore, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by content
+
+    def __repr__(self) -> str:
+        return f"ClaimStore({len(self)} claims from {len(self._parts)} sources)"
+
+    def get(self, claim_id: str) -> Claim | None:
+        """The claim with this id (decoding its source's claims), or None."""
+        found = self._index().get(claim_id)
+        if found is None:
+            return None
+        return next(c for c in found[0].claims() if c.claim_id == claim_id)
+
+    def order_of(self, claim_id: str) -> ClaimOrder | None:
+        """Where the claim sorts (`claim_order`), without decoding it; None for an unknown id."""
+        found = self._index().get(claim_id)
+        return None if found is None else found[1]
+
+    def count(self, claim_ids: Iterable[str]) -> int:
+        """How many of `claim_ids` are claims of this store."""
+        return sum(map(self._index().__contains__, claim_ids))
+
+    def first(self, claim_ids: Iterable[str], n: int, *, key: Callable[[ClaimOrder], Any] | None = None) -> list[Claim]:
+        """The `n` claims among `claim_ids` that come first in claim order (or by `key` of it),
+        decoding only those; unknown ids are left out."""
+        index = self._index()
+        orders = [found[1] for c in claim_ids if (found := index.get(c)) is not None]
+        chosen = heapq.nsmallest(n, orders) if key is None else heapq.nsmallest(n, orders, key=key)
+        return [claim for order in chosen if (claim := self.get(order.claim_id)) is not None]
+
+    def by_id(self) -> Mapping[str, Claim]:
+        """The claims by id, decoded as they are looked up."""
+        return _ById(self)
+
+    def columns(self, fields: Container[str]) -> dict[str, Any]:
+        """`reconcile_frame`'s columns for the claims of `fields`, as lists; the `value` column
+        decodes only the claims whose values are taken from it (`take`)."""
+        rows = [(part.source_id, row) for part in self._parts_in_order() for row in part.rows if row.field in fields]
+        claim_ids = [r.claim_id for _, r in rows]
+        return {"claim_id": claim_ids, "source_id": [s for s, _ in rows],
+                "entity": [r.entity for _, r in rows], "field": [r.field for _, r in rows],
+                "key": [r.key for _, r in rows], "value": _Values(self, claim_ids),
+                "evidence_start": [r.start for _, r in rows]}
+
+    def _parts_in_order(self) -> list[_Part]:
+        if self._ordered is None:
+            self._ordered = [self._parts[s] for s in sorted(self._parts)]
+        return self._ordered
+
+    def _index(self) -> dict[str, tuple[_Part, ClaimOrder]]:
+        if self._where is None:
+            self._where = {row.claim_id: (part, ClaimOrder(part.source_id, row.start, row.entity, row.field, row.claim_id))
+                           for part in self._parts_in_order() for row in part.rows}
+        return self._where
+
+
+class _ById(Mapping[str, Claim]):
+    def __init__(self, store: ClaimStore) -> None:
+        self._store = store
+
+    def __getitem__(self, claim_id: str) -> Claim:
+        claim = self._store.get(claim_id)
+        if claim is None:
+            raise KeyError(claim_id)
+        return claim
+
+    def __contains__(self, claim_id: object) -> bool:
+        return isinstance(claim_id, str) and self._store.order_of(claim_id) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._store._index())
+
+    def __len__(self) -> int:
+        return len(self._store._index())
+
+
+class _Values:
+    """The value column of a store's claims: `take` decodes the claims it gives the values of."""
+
+    def __init__(self, store: ClaimStore, claim_ids: list[str]) -> None:
+        self._store = store
+        self._claim_ids = claim_ids
+
+    def __len__(self) -> int:
+        return len(self._claim_ids)
+
+    def take(self, rows: Iterable[int]) -> list[TypedValue]:
+        claims = self._store.by_id()
+        return [claims[self._claim_ids[i]].value for i in rows]
