@@ -19,7 +19,15 @@ from pathlib import Path
 from claims import PackError
 from reconcile import ReportData, decide, is_open, reopen, resolve_finding, update_reviews
 from reconcile import current_user, utc_now
-from reports import CHECK_FORMATS, CLAIM_FORMATS, REPORT_FORMATS, CheckOptions, render_check, render_review_list
+from reports import (
+    CHECK_FORMATS,
+    CLAIM_FORMATS,
+    DEFAULT_PLACES,
+    REPORT_FORMATS,
+    CheckOptions,
+    render_check,
+    render_review_list,
+)
 from sources import InputError
 
 from claimrecon import __version__
@@ -122,13 +130,14 @@ def run_report(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     options = _options(args)
     with _progress(args) as progress:
-        data, stats = build_report(options, progress=progress)
+        data, stats = build_report(options, progress=progress, suggest=False)
     if args.since:
         changed: set[str] | None = changed_since(args.since, options.corpus)
         data = _limit(data, changed)
     else:  # sources extracted afresh (the rest came from the cache) are what this run changed
         changed = set(stats.extracted_ids) if stats.cached else None
-    check = CheckOptions(changed=changed, fail_on=args.fail_on, summary_path=_summary_path(args))
+    check = CheckOptions(changed=changed, fail_on=args.fail_on, places=args.places or None,
+                         summary_path=_summary_path(args))
     _write(args, render_check(data, args.format, check))
     return exit_code(data, command="check", fail_on=args.fail_on)
 
@@ -235,11 +244,25 @@ def build_parser() -> argparse.ArgumentParser:
                                                        "this git ref (e.g. origin/main)")
     check.add_argument("--fail-on", choices=["conflict", "refinement", "never"], default="conflict",
                        help="which unreviewed findings fail the check (default: conflict)")
+    check.add_argument("--places", type=_count, default=DEFAULT_PLACES, metavar="N",
+                       help=f"places listed per value, changed sources first (default: {DEFAULT_PLACES}; 0 lists "
+                            "all); the rest are counted, and `claimrecon report` lists them")
     reconcile = _command(commands, "reconcile", "Reconcile claims from a CSV, TSV or Parquet table.",
                          run_reconcile, REPORT_FORMATS, "markdown", corpus=False)
     reconcile.add_argument("table_path", metavar="TABLE", help="claims table (.csv, .tsv, .parquet)")
     _review_parser(commands)
     return parser
+
+
+def _count(text: str) -> int:
+    """A whole number of zero or more, for argparse."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 0 or more, got {text!r}")
+    return value
 
 
 def _command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", name: str, summary: str,

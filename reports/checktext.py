@@ -3,12 +3,15 @@
     conflict 3f2a9c0d1e4b lupex.launch_date (drift, changed since review)
       2027  news/wion-lupex.md:2  "The LUPEX mission is scheduled to launch in 2027 from Tanegashima."
       2028  news/toi-summit.md:2  "Officials now say LUPEX will launch in 2028 on an H3 rocket."
+      2028  and 12 more places
 
     problems:
       news/broken.md:3: error: `published: 15/05/2025` is not YYYY-MM-DD, YYYY-MM or YYYY
 
     1 unreviewed conflict, 1 reviewed (6 findings, 4 sources)
 
+Each value lists at most `CheckOptions.places` places (those of sources changed in this run
+first, then in source order), and says how many more there are: `claimrecon report` lists them all.
 Article text is made inert (no ANSI escapes or control characters) and kept to one line.
 """
 from __future__ import annotations
@@ -26,7 +29,7 @@ def render_check_text(data: ReportData, options: CheckOptions) -> str:
     """The open findings with their values, places and quotes, the problems, and a summary line."""
     index = CheckIndex(data)
     failing = index.ordered([f for f in data.findings if is_failing(f, options)], options)
-    blocks = ["\n".join(_finding_lines(index, f)) for f in failing]
+    blocks = ["\n".join(_finding_lines(index, f, options)) for f in failing]
     if data.problems:
         blocks.append("\n".join(["problems:", *(f"  {problem_text(data, p)}" for p in sorted_problems(data.problems))]))
     blocks.append(summary_line(data, options))
@@ -58,16 +61,18 @@ def _count(failing: list[Finding]) -> str:
     return ", ".join(parts)
 
 
-def _finding_lines(index: CheckIndex, finding: Finding) -> list[str]:
+def _finding_lines(index: CheckIndex, finding: Finding, options: CheckOptions) -> list[str]:
     notes = [note for note in ("drift" if finding.drift else "", _review_state(finding)) if note]
     head = f"{finding.status} {finding.finding_id[:ID_PREFIX]} {finding.entity}.{finding.field}"
     lines = [head + (f" ({', '.join(notes)})" if notes else "")]
     for group in sorted_groups(finding):
         value = normalise_line(group.value.text)
-        located = index.group_claims(group)
+        located = index.group_claims(group, options.places, options.changed)
         lines += [f'  {value}  {c.where}  "{normalise_line(c.claim.evidence.quote)}"' for c in located]
         if not located:
             lines.append(f"  {value}  {', '.join(group.sources)}")
+        elif more := index.more_places(group, located):
+            lines.append(f"  {value}  {more}")
     if finding.hint:
         lines.append(f"  hint: {normalise_line(finding.hint)}")
     return lines

@@ -16,14 +16,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from claims import Claim, value_label
+from claims import Claim, claim_order, value_label
 from reconcile import Finding, ReportData, ValueGroup, is_open
 from reports.escape import normalise_line
-from reports.view import ReportIndex, claim_sort_key
+from reports.view import ReportIndex
 from sources import Source
 
 FailOn = Literal["conflict", "refinement", "never"]
 SAMPLE_CORPUS = "<sample>"
+# Places listed per value: in a CI log, the sentences that say it, not every one of thousands.
+DEFAULT_PLACES = 5
 _UNKNOWN_DATE = dt.date.min  # a source with no publication date counts as the oldest
 
 
@@ -33,6 +35,7 @@ class CheckOptions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     changed: set[str] | None = None  # ids of sources added or changed in this run (--since); None: unknown
     fail_on: FailOn = "conflict"
+    places: int | None = DEFAULT_PLACES  # claims listed per value (changed sources first); None: all
     summary_path: Path | None = None  # $GITHUB_STEP_SUMMARY: the github format appends its Markdown there
 
 
@@ -95,6 +98,7 @@ class CheckIndex:
         self.data = data
         self.index = ReportIndex.of(data)
         self._paths: dict[str, str] = {}  # source id → repository path: one normpath per source
+        self._published_end: dict[str, dt.date] = {}
 
     def locate(self, claim: Claim) -> Located:
         """The claim with its source and repository path."""
@@ -104,23 +108,34 @@ class CheckIndex:
             path = self._paths[claim.source_id] = corpus_path(self.data, source.path if source else claim.source_id)
         return Located(claim=claim, source=source, path=path)
 
-    def group_claims(self, group: ValueGroup) -> list[Located]:
-        """The located claims behind one value, in source order."""
-        found = [self.index.claims[c] for c in group.claim_ids if c in self.index.claims]
-        return [self.locate(c) for c in sorted(found, key=claim_sort_key)]
+    def group_claims(self, group: ValueGroup, places: int | None = None,
+                     changed: set[str] | None = None) -> list[Located]:
+        """The located claims behind one value in source order, those of `changed` sources first;
+        the first `places` of them when given. Only the claims returned are decoded."""
+        count = len(group.claim_ids) if places is None else places
+        key = (lambda o: (o.source_id not in changed, o)) if changed else None
+        return [self.locate(c) for c in self.index.store.first(group.claim_ids, count, key=key)]
+
+    def more_places(self, group: ValueGroup, shown: list[Located]) -> str:
+        """`and N more places` for a value's claims not in `shown`; empty when none is left out."""
+        more = self.index.store.count(group.claim_ids) - len(shown)
+        return f"and {more:,} more place{'s' if more != 1 else ''}" if more > 0 else ""
 
     def published_end(self, source_id: str) -> dt.date:
         """The last day the source's publication date covers; the oldest possible date when unknown."""
-        source = self.index.sources.get(source_id)
-        return source.published.end if source and source.published else _UNKNOWN_DATE
+        end = self._published_end.get(source_id)
+        if end is None:
+            source = self.index.sources.get(source_id)
+            end = self._published_end[source_id] = source.published.end if source and source.published else _UNKNOWN_DATE
+        return end
 
     def newest(self, finding: Finding) -> Located | None:
         """The claim of the finding's newest source (latest `published.end`, ties by smallest id)."""
-        located = [c for group in finding.values for c in self.group_claims(group)]
-        if not located:
-            return None
-        return min(located, key=lambda c: (-self.published_end(c.claim.source_id).toordinal(),
-                                           claim_sort_key(c.claim)))
+        return self._newest([c for group in finding.values for c in group.claim_ids])
+
+    def _newest(self, claim_ids: list[str]) -> Located | None:
+        chosen = self.index.store.first(claim_ids, 1, key=lambda o: (-self.published_end(o.source_id).toordinal(), o))
+        return self.locate(chosen[0]) if chosen else None
 
     def touches(self, finding: Finding, changed: set[str] | None) -> bool:
         """True when one of the finding's sources was added or changed in this run."""
@@ -145,13 +160,12 @@ class CheckIndex:
         return f"{finding.entity} {finding.field}: {value} here vs {', and '.join(others) or 'nothing else'}"
 
     def _other(self, group: ValueGroup) -> str:
-        located = self.group_claims(group)
         value = normalise_line(group.value.text)
-        if not located:
+        newest = self._newest(group.claim_ids)
+        if newest is None:
             return f"{value} in {', '.join(group.sources)}"
-        newest = min(located, key=lambda c: (-self.published_end(c.claim.source_id).toordinal(),
-                                             claim_sort_key(c.claim)))
-        more = len({c.claim.source_id for c in located}) - 1
+        orders = (self.index.store.order_of(c) for c in group.claim_ids)
+        more = len({o.source_id for o in orders if o is not None}) - 1
         return f"{value} in {newest.where}" + (f" (+{more} more)" if more else "")
 
 

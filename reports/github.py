@@ -131,7 +131,7 @@ def render_github_summary(data: ReportData, options: CheckOptions, *, limit: int
     index = CheckIndex(data)
     failing = index.ordered([f for f in data.findings if is_failing(f, options)], options)
     head = f"## claimrecon check\n\n{escape_markdown(summary_line(data, options))}\n"
-    blocks = [_summary_block(index, f) for f in failing] + _problem_blocks(data) + _reviewed_blocks(data, options)
+    blocks = [_summary_block(index, f, options) for f in failing] + _problem_blocks(data) + _reviewed_blocks(data, options)
     return _fit(head, blocks, limit)
 
 
@@ -148,14 +148,17 @@ def write_summary(path: Path, text: str) -> None:
             from exc
 
 
-def _summary_block(index: CheckIndex, finding: Finding) -> str:
+def _summary_block(index: CheckIndex, finding: Finding, options: CheckOptions) -> str:
     state = "changed since review" if finding.review and finding.review.state == "changed-since-review" else ""
     notes = ", ".join(n for n in (finding.status, "drift" if finding.drift else "", state) if n)
     lines = [f"\n### {finding.entity}.{finding.field} `{finding.finding_id[:ID_PREFIX]}` ({notes})\n"]
     for group in sorted_groups(finding):
         value = escape_markdown(group.value.text)
-        for claim in index.group_claims(group):
+        shown = index.group_claims(group, options.places, options.changed)
+        for claim in shown:
             lines.append(f"- **{value}**: `{_code(claim.where)}` {escape_markdown(claim.claim.evidence.quote)}")
+        if more := index.more_places(group, shown):
+            lines.append(f"- **{value}**: {more}")
     return "\n".join(lines) + "\n"
 
 

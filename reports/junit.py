@@ -67,18 +67,21 @@ def _finding_case(index: CheckIndex, finding: Finding, options: CheckOptions) ->
         here = index.newest(finding)
         message = index.describe(finding, here) if here else f"{finding.entity} {finding.field}: {finding.status}"
         failure = ET.SubElement(case, "failure", message=xml_text(message), type=finding.status)
-        failure.text = xml_text(_body(index, finding))
+        failure.text = xml_text(_body(index, finding, options))
     elif is_checked(finding, options):
         ET.SubElement(case, "skipped", message=xml_text(f"reviewed: {review_line(finding)}"))
     return case
 
 
-def _body(index: CheckIndex, finding: Finding) -> str:
+def _body(index: CheckIndex, finding: Finding, options: CheckOptions) -> str:
     lines = [f"{finding.status} {finding.finding_id} {finding.entity}.{finding.field}"
              + (" (drift)" if finding.drift else "")]
     for group in sorted_groups(finding):
         value = normalise_line(group.value.text)
-        lines += [f'{value}  {c.where}  "{normalise_line(c.claim.evidence.quote)}"' for c in index.group_claims(group)]
+        shown = index.group_claims(group, options.places, options.changed)
+        lines += [f'{value}  {c.where}  "{normalise_line(c.claim.evidence.quote)}"' for c in shown]
+        if more := index.more_places(group, shown):
+            lines.append(f"{value}  {more}")
     if finding.review is not None:
         lines.append(f"review ({finding.review.state}): {review_line(finding)}")
     return "\n".join(lines) + "\n"

@@ -82,7 +82,7 @@ def _results(index: CheckIndex, finding: Finding, options: CheckOptions, rule_in
 def _result(index: CheckIndex, finding: Finding, options: CheckOptions, rule_index: int,
             group: ValueGroup, here: Located) -> dict[str, Any]:
     others = [c for g in sorted_groups(finding) if g is not group
-              for c in index.group_claims(g)]
+              for c in index.group_claims(g, options.places, options.changed)]
     result: dict[str, Any] = {
         "ruleId": finding.field,
         "ruleIndex": rule_index,

@@ -209,3 +209,36 @@ def test_check_exits_2_on_unusable_input_naming_file_and_line(tmp_path: Path) ->
     run = run_cli("check", sample)
     assert run.code == 2
     assert f"{sample}/broken.md:2: error: `published: 15/05/2025` is not YYYY-MM-DD" in run.out
+
+
+# --- places per value ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def widespread(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seven articles say LUPEX launches in 2027, one says 2028."""
+    corpus = tmp_path_factory.mktemp("widespread") / "corpus"
+    for n in range(7):
+        write_source(corpus, f"a{n}.txt", f"Report number {n}.\nLUPEX will launch in 2027.\n")
+    write_source(corpus, "b.txt", "LUPEX will launch in 2028.\n")
+    return corpus
+
+
+def test_check_lists_five_places_per_value_then_counts_the_rest(widespread: Path) -> None:
+    cold, warm = run_cli("check", widespread), run_cli("check", widespread)  # the second from the run index
+    assert cold.out == warm.out and cold.code == warm.code == 1
+    places = [line.split()[1] for line in cold.out.splitlines() if line.startswith("  2027  ")]
+    assert places == [f"{widespread}/a{n}.txt:2" for n in range(5)] + ["and"]
+    assert "  2027  and 2 more places\n" in cold.out and f"  2028  {widespread}/b.txt:1" in cold.out
+
+
+def test_check_places_0_lists_every_place(widespread: Path) -> None:
+    out = run_cli("check", widespread, "--places", "0").out
+    assert [line.split()[1] for line in out.splitlines() if line.startswith("  2027  ")] == \
+        [f"{widespread}/a{n}.txt:2" for n in range(7)]
+    assert "more place" not in out
+
+
+@pytest.mark.parametrize("given", ["-1", "many"])
+def test_check_places_must_be_a_whole_number(widespread: Path, given: str) -> None:
+    run = run_cli("check", widespread, "--places", given)
+    assert run.code == 2 and f"--places: expected a whole number of 0 or more, got '{given}'" in run.err

@@ -348,6 +348,45 @@ def test_text_strips_terminal_escapes_from_article_text() -> None:
     assert "340 kg" in text and "\x1b" not in text and "surely so." in text
 
 
+def _widespread(sources: int = 8) -> ReportData:
+    """One conflict: 2027 stated by `sources` sources (s00 … s07), 2028 by one."""
+    said = [_source(f"s{n:02d}", dt.date(2025, 1, 1 + n)) for n in range(sources)]
+    late = _source("late", dt.date(2025, 6, 1))
+    claims = [_claim(s, "lupex", 2027) for s in said] + [_claim(late, "lupex", 2028)]
+    by_value = {year: [c for c in claims if c.value.text == str(year)] for year in (2027, 2028)}
+    groups = [ValueGroup(value=cs[0].value, sources=sorted(c.source_id for c in cs),
+                         claim_ids=sorted(c.claim_id for c in cs)) for cs in by_value.values()]
+    finding = _conflict(claims[0], claims[-1]).model_copy(update={"values": groups})
+    return ReportData(corpus="corpus", sources=[*said, late], claims=claims, findings=[finding], problems=[])
+
+
+def _places(text: str, value: str) -> list[str]:
+    return [line.split()[1] for line in text.splitlines() if line.startswith(f"  {value}  corpus/")]
+
+
+@pytest.mark.parametrize("places, shown, more", [(3, 3, "and 5 more places"), (7, 7, "and 1 more place"),
+                                                 (8, 8, None), (None, 8, None)])
+def test_text_lists_a_few_places_per_value_and_counts_the_rest(places: int | None, shown: int, more: str | None) -> None:
+    text = _render("text", _widespread(), places=places)
+    assert _places(text, "2027") == [f"corpus/news/s{n:02d}.txt:2" for n in range(shown)]  # in source order
+    assert _places(text, "2028") == ["corpus/news/late.txt:2"]
+    assert [line for line in text.splitlines() if "more place" in line] == ([f"  2027  {more}"] if more else [])
+
+
+def test_text_lists_the_places_of_changed_sources_first() -> None:
+    text = _render("text", _widespread(), places=3, changed={"s06", "late"})
+    assert _places(text, "2027") == ["corpus/news/s06.txt:2", "corpus/news/s00.txt:2", "corpus/news/s01.txt:2"]
+
+
+def test_junit_and_github_summary_keep_to_the_same_places(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    _render("github", _widespread(), places=2, summary_path=summary)
+    assert summary.read_text(encoding="utf-8").count("news/s0") == 2
+    assert "- **2027**: and 6 more places" in summary.read_text(encoding="utf-8")
+    body = ET.fromstring(_render("junit", _widespread(), places=2)).find(".//failure")
+    assert body is not None and (body.text or "").count("news/s0") == 2 and "2027  and 6 more places" in (body.text or "")
+
+
 # --- registry and determinism ---------------------------------------------------------------------
 
 def test_check_formats_registry_default_first_and_described() -> None:
