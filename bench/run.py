@@ -127,7 +127,8 @@ def _extract_all(corpus: Path, pack: Any, jobs: int) -> tuple[list[Any], str]:
     except ImportError:
         return _extract_direct(corpus, pack, jobs), "claims.extract_claims (pipeline not importable)"
     extraction = extract_corpus(RunOptions(corpus=corpus, jobs=jobs, cache=False), pack)
-    return extraction.claims, "claimrecon.pipeline.extract_corpus"
+    # Claims from workers stay JSON until read: read them all here, as `claimrecon extract` does.
+    return list(extraction.claims), "claimrecon.pipeline.extract_corpus"
 
 
 def _extract_direct(corpus: Path, pack: Any, jobs: int) -> list[Any]:
