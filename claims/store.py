@@ -75,6 +75,7 @@ class _Part:
         self.rows = rows
         self._claims = claims
         self._json = claims_json
+        self._by_id: dict[str, Claim] | None = None
 
     @classmethod
     def of(cls, source_id: str, claims: Sequence[Claim]) -> _Part:
@@ -86,6 +87,11 @@ class _Part:
             self._claims = _CLAIMS.validate_json(self._json)
             self._json = b""
         return self._claims
+
+    def claim(self, claim_id: str) -> Claim:
+        if self._by_id is None:
+            self._by_id = {c.claim_id: c for c in self.claims()}
+        return self._by_id[claim_id]
 
 
 class ClaimStore(Sequence[Claim]):
@@ -147,9 +153,7 @@ class ClaimStore(Sequence[Claim]):
     def get(self, claim_id: str) -> Claim | None:
         """The claim with this id (decoding its source's claims), or None."""
         found = self._index().get(claim_id)
-        if found is None:
-            return None
-        return next(c for c in found[0].claims() if c.claim_id == claim_id)
+        return None if found is None else found[0].claim(claim_id)
 
     def order_of(self, claim_id: str) -> ClaimOrder | None:
         """Where the claim sorts (`claim_order`), without decoding it; None for an unknown id."""
