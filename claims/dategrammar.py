@@ -202,7 +202,8 @@ FORM_PATTERNS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name,
 # case or capitalised, as `_capitalised` spells them in FORMS), a month or weekday name (as
 # `_proper` spells them) or a code (H1, Q3, FY, NET, NLT). Trying the master pattern only there
 # skips most of the text, and most capitalised words: names are not dates.
-TRIGGER = re.compile(r"\d+|[Yy]ear|YEAR|[Dd]ecade|DECADE|[Mm]onth|MONTH")
+# (The lookahead names every first character: a position that holds none fails at once.)
+TRIGGER = re.compile(r"(?=[\dYyDdMm])(?:\d+|[Yy]ear|YEAR|[Dd]ecade|DECADE|[Mm]onth|MONTH)")
 LOOKBACK = 96
 STARTER_WORDS: frozenset[str] = frozenset(
     {phrase.split(" ")[0].rstrip(".") for phrase in QUALIFIER_WORDS}

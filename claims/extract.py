@@ -27,9 +27,11 @@ from sources import Source
 _PUNCTUATION = re.compile(r"[,;:()\[\]]")
 _NEGATION = re.compile(r"\b(?:not|never|no longer|won't|wouldn't|isn't|aren't|cannot)\s+(?:\w+\s+)?$")
 # Anything a value can start with: a digit, a number word, or a word of a relative date.
-_VALUE_HINT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-                         r"thirty|forty|fifty|sixty|hundred|dozen|half|decade|year|month|spring|summer|autumn|fall|"
-                         r"winter|quarter|week|fortnight)")
+_VALUE_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty "
+                "sixty hundred dozen half decade year month spring summer autumn fall winter quarter week fortnight")
+# (The lookahead names every first character: a position that holds none fails at once.)
+_VALUE_HINT = re.compile(rf"(?=[\d{''.join(sorted({w[0] for w in _VALUE_WORDS.split()}))}])"
+                         rf"(?:\d|\b(?:{'|'.join(_VALUE_WORDS.split())}))")
 _UNTIL = re.compile(r"\buntil\b")
 _PARTITIVE = re.compile(r"\s+of\s+(?:the|its|their|all)\b")
 

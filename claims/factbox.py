@@ -10,8 +10,7 @@ import re
 
 def may_hold_rows(text: str, start: int, end: int) -> bool:
     """Whether `text[start:end]` can hold a fact-box row at all."""
-    chunk = text[start:end]
-    return "|" in chunk or ":" in chunk
+    return text.find("|", start, end) >= 0 or text.find(":", start, end) >= 0
 
 
 def split_row(text: str, start: int, end: int) -> tuple[tuple[int, int], tuple[int, int]] | None:

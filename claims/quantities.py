@@ -157,9 +157,13 @@ def _build_pattern() -> re.Pattern[str]:
 
 
 _PATTERN = _build_pattern()
+_QUICK_WORDS = (*SMALL_NUMBER_WORDS, *TENS_WORDS, "dozen", "half")
+# A digit, a number word, or "a"/"an" before a unit word. The lookahead names every first
+# character the alternatives can start with, so most positions fail at once.
+_QUICK_FIRST = "".join(sorted({w[0] for w in _QUICK_WORDS} | {"a"}))
 _QUICK_CHECK = re.compile(
-    rf"[0-9]|\b(?i:{_alternation((*SMALL_NUMBER_WORDS, *TENS_WORDS, 'dozen', 'half'))}"
-    rf"|an?[ \u00a0](?:{_alternation(_ALL_UNIT_WORDS)}))\b", re.ASCII)
+    rf"(?=[0-9{_QUICK_FIRST}{_QUICK_FIRST.upper()}])"
+    rf"(?:[0-9]|\b(?i:{_alternation(_QUICK_WORDS)}|an?[ \u00a0](?:{_alternation(_ALL_UNIT_WORDS)}))\b)", re.ASCII)
 _WORD_SPLIT = re.compile(r"[\s\u00a0\u202f\-\u2010]+")
 
 

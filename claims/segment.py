@@ -99,12 +99,14 @@ def split_blocks(text: str) -> list[Block]:
 def block_spans(text: str) -> Iterator[tuple[int, int]]:
     """The `(start, end)` of each block of `text`, in order: `split_blocks` without the objects,
     for a caller that reads only a few blocks."""
+    # A blank-line match takes all the space after it, so every block after the first starts at a
+    # non-space character: only the first can be blank.
     cursor = 0
     for match in _BLANK_LINES.finditer(text):
-        if text[cursor:match.start()].strip():
+        if cursor < match.start() and (cursor > 0 or not text[:match.start()].isspace()):
             yield cursor, match.start()
         cursor = match.end()
-    if text[cursor:].strip():
+    if cursor < len(text) and (cursor > 0 or not text.isspace()):
         yield cursor, len(text)
 
 

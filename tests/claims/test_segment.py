@@ -1,10 +1,12 @@
 """Folding and sentence splitting: offsets into the source text stay exact."""
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claims.segment import fold
+from claims.segment import block_spans, fold
 
 _DASHES_AND_QUOTES = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
@@ -26,3 +28,22 @@ def test_fold_is_lower_case_with_marks_made_ascii_at_the_same_offsets(text: str)
     expected = text.lower().translate(_DASHES_AND_QUOTES)
     if len(expected) == len(text):  # else a character lower-cases to two and is kept as written
         assert folded == expected
+
+
+_BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
+def _blocks_by_slicing(text: str) -> list[tuple[int, int]]:
+    """The definition `block_spans` implements: the text between blank lines, less blank pieces."""
+    out, cursor = [], 0
+    for match in _BLANK_LINES.finditer(text):
+        out.append((cursor, match.start()))
+        cursor = match.end()
+    out.append((cursor, len(text)))
+    return [(s, e) for s, e in out if text[s:e].strip()]
+
+
+@given(st.lists(st.sampled_from(["a", "LUPEX.", " ", "\t", "\n", "\n\n", "\r", "\u00a0", "\u2028", "\x0c"]),
+                max_size=30).map("".join))
+def test_blocks_are_the_non_blank_text_between_blank_lines(text: str) -> None:
+    assert list(block_spans(text)) == _blocks_by_slicing(text)
