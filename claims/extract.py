@@ -144,7 +144,7 @@ class Extractor:
         evidence = Evidence(quote=text[sentence.start:sentence.end], start=d.found.start, end=d.found.end, line=line)
         value = d.value
         if isinstance(value, RefValue):  # the words as written, not their folded (lower-case) form
-            value = value.model_copy(update={"text": text[d.found.start:d.found.end]})
+            value = RefValue(id=value.id, text=text[d.found.start:d.found.end])
         return keyed_claim(key, source_id=source.id, entity=d.entity, field=d.field.id, value=value,
                            evidence=evidence, rule=f"{d.field.id}.{d.form}.v1")
 

@@ -59,7 +59,7 @@ class AliasMatcher:
                         self._add(table, alias, "ref", "", (catalogue, entry.id))
         self._automaton = ahocorasick.Automaton()
         for key, payloads in table.items():
-            self._automaton.add_word(key, tuple(payloads))
+            self._automaton.add_word(key, _entry(tuple(payloads)))
         if table:
             self._automaton.make_automaton()
         self._empty = not table
@@ -83,41 +83,58 @@ class AliasMatcher:
         end = len(folded) if end is None else end
         if self._empty:
             return []
-        found: list[tuple[int, int, tuple[_Payload, ...]]] = []
+        found: list[tuple[int, int, _Entry]] = []
         # The automaton is given a slice, not `(folded, start, end)`: with bounds it still copies
         # the whole string on every call, which made a search per block quadratic in the text.
-        for last_in_slice, payloads in self._automaton.iter(folded[start:end]):
+        for last_in_slice, entry in self._automaton.iter(folded[start:end]):
             last = start + last_in_slice
-            length = payloads[0].length
-            first = last - length + 1
+            first = last - entry.length + 1
             if first > start and folded[first - 1].isalnum() and folded[first].isalnum():
                 continue
             if last + 1 < end and folded[last + 1].isalnum() and folded[last].isalnum():
                 continue
-            kept = tuple(p for p in payloads if p.exact is None or _same_exact(original[first:last + 1], p.exact))
-            if kept:
-                found.append((first, last + 1, kept))
+            if entry.exact:
+                written = original[first:last + 1].translate(_DASHES)
+                kept = tuple(p for p in entry.payloads if p.exact is None or written == p.exact)
+                if not kept:
+                    continue
+                entry = entry if kept == entry.payloads else _entry(kept)
+            found.append((first, last + 1, entry))
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
         hits: list[Hit] = []
         cursor = start
-        for first, stop, payloads in found:
+        for first, stop, entry in found:
             if first < cursor:
                 continue
-            hits.append(_to_hit(first, stop, payloads))
+            hits.append(Hit(first, stop, entry.kind, entry.entity, entry.refs))
             cursor = stop
         return hits
 
 
-def _same_exact(text: str, exact: str) -> bool:
-    return text.translate(str.maketrans("\u2010\u2011\u2012\u2013\u2014", "-----")) == exact
+_DASHES = str.maketrans("\u2010\u2011\u2012\u2013\u2014", "-----")
 
 
-def _to_hit(start: int, end: int, payloads: tuple[_Payload, ...]) -> Hit:
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What the automaton holds for a key: its payloads, their length, and the hit they make."""
+
+    payloads: tuple[_Payload, ...]
+    length: int
+    exact: bool                 # some payload is an acronym, to check as written
+    kind: HitKind
+    entity: str
+    refs: tuple[tuple[str, str], ...]
+
+
+def _entry(payloads: tuple[_Payload, ...]) -> _Entry:
+    """The entry for payloads: a tracked entity's name wins, then an untracked object's, else refs."""
+    exact = any(p.exact is not None for p in payloads)
     for kind in ("entity", "other"):
         for p in payloads:
             if p.kind == kind:
-                return Hit(start, end, kind, entity=p.entity)
-    return Hit(start, end, "ref", refs=tuple(p.ref for p in payloads if p.ref is not None))
+                return _Entry(payloads, payloads[0].length, exact, kind, p.entity, ())
+    refs = tuple(p.ref for p in payloads if p.ref is not None)
+    return _Entry(payloads, payloads[0].length, exact, "ref", "", refs)
 
 
 def phrase_pattern(phrases: list[str] | set[str]) -> re.Pattern[str] | None:

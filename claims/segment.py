@@ -21,7 +21,6 @@ mk inc ltd co corp gen lt col capt sgt rep sen gov jr sr fig approx est dept uni
 """.split())
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])")
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
 # From a line's first non-space character to its end: `[^\n]*\S` would backtrack over a
 # line of spaces from every position, quadratic in its length.
 _BLOCK = re.compile(r"\S[^\n]*")
@@ -152,8 +151,7 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, cursor = [], start
     for match in _SENTENCE_END.finditer(text, start, end):
-        word = _WORD_BEFORE.search(text, cursor, match.start())
-        token = word.group(1).lower().rstrip(".") if word else ""
+        token = _word_before(text, cursor, match.start()).lower().rstrip(".")
         if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
             continue
         spans.append((cursor, match.end()))
@@ -162,6 +160,15 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
             cursor += 1
     spans.append((cursor, end))
     return [(s, e) for s, e in (_trim(text, s, e) for s, e in spans) if e > s]
+
+
+def _word_before(text: str, start: int, end: int) -> str:
+    """The run of word characters and dots that ends at `end` (not before `start`): what
+    `([\\w.]+)$` finds, read backwards instead of tried at every position of the sentence."""
+    at = end
+    while at > start and (text[at - 1].isalnum() or text[at - 1] in "_."):
+        at -= 1
+    return text[at:end]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

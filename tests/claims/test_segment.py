@@ -6,7 +6,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claims.segment import block_spans, fold
+from claims.segment import _word_before, block_spans, fold
 
 _DASHES_AND_QUOTES = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
@@ -47,3 +47,9 @@ def _blocks_by_slicing(text: str) -> list[tuple[int, int]]:
                 max_size=30).map("".join))
 def test_blocks_are_the_non_blank_text_between_blank_lines(text: str) -> None:
     assert list(block_spans(text)) == _blocks_by_slicing(text)
+
+
+@given(texts, st.integers(min_value=0, max_value=40), st.integers(min_value=0, max_value=40))
+def test_word_before_a_stop_is_the_run_of_word_characters_and_dots(text: str, start: int, end: int) -> None:
+    match = re.compile(r"([\w.]+)$").search(text, start, end)
+    assert _word_before(text, start, min(end, len(text))) == (match.group(1) if match else "")
