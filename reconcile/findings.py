@@ -28,9 +28,8 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 
 from claims import Claim, ClaimStore, DateValue, DomainPack, QuantityValue, TypedValue, value_key
 from sources import Published
@@ -38,6 +37,9 @@ from sources import Published
 from reconcile.compare import compare_group, date_bounds, one_day_apart
 from reconcile.grouping import Distinct, group_columns
 from reconcile.models import Finding, Relation, Status, ValueGroup
+
+if TYPE_CHECKING:  # pandas is imported by whoever holds a DataFrame; the claims path never needs it
+    import pandas as pd
 
 FRAME_COLUMNS = ("claim_id", "source_id", "entity", "field", "key", "value", "evidence_start")
 ONE_DAY_HINT = "dates one day apart: time zones may explain it"

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from claims import TypedValue
 
@@ -71,25 +70,43 @@ def _codes(column: Any, *, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
 
     Factorising hashes rather than sorts; sorting, when asked, touches only the distinct labels.
     """
-    codes, labels = pd.factorize(np.asarray(column, dtype=object) if isinstance(column, list) else column)
-    labels = np.asarray(labels, dtype=object)
-    codes = np.asarray(codes, dtype=np.int64)
+    found: tuple[Any, Any]
+    if isinstance(column, list):
+        found = _factorise_list(column)
+    else:  # a pandas Series (`reconcile_frame`): its hash table, or a categorical's own codes
+        import pandas as pd
+
+        found = pd.factorize(column)
+    codes, labels = np.asarray(found[0], dtype=np.int64), np.asarray(found[1], dtype=object)
     if sort:
         rank = np.argsort(labels.astype(str), kind="stable")
         labels, codes = labels[rank], np.argsort(rank)[codes]
     return codes, labels
 
 
-def _group_codes(entity: np.ndarray, n_fields: int, field: np.ndarray, n_keys: int, key: np.ndarray) -> np.ndarray:
-    """One code per distinct (entity, field, key), numbered in order of first appearance.
+def _factorise_list(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """`pd.factorize` for a list: a dict numbers the labels in order of first appearance, and
+    each value is mapped through it in C. Leaving pandas out of the list path keeps it out of the
+    command line's start-up (half a second)."""
+    labels = list(dict.fromkeys(values))
+    number = {label: code for code, label in enumerate(labels)}
+    return np.fromiter(map(number.__getitem__, values), dtype=np.int64, count=len(values)), labels
 
-    One factorisation of the combined code when it fits in int64; else two, each of a product
+
+def _group_codes(entity: np.ndarray, n_fields: int, field: np.ndarray, n_keys: int, key: np.ndarray) -> np.ndarray:
+    """One code per distinct (entity, field, key), 0 … n-1.
+
+    One numbering of the combined code when it fits in int64; else two, each of a product
     below n², which cannot overflow.
     """
     if (int(entity.max()) + 1) * n_fields * n_keys < 2**63:
-        return np.asarray(pd.factorize((entity * n_fields + field) * n_keys + key)[0], dtype=np.int64)
-    pair = pd.factorize(entity * n_fields + field)[0].astype(np.int64)
-    return np.asarray(pd.factorize(pair * n_keys + key)[0], dtype=np.int64)
+        return _dense((entity * n_fields + field) * n_keys + key)
+    return _dense(_dense(entity * n_fields + field) * n_keys + key)
+
+
+def _dense(values: np.ndarray) -> np.ndarray:
+    """Each value's rank among the distinct values (equal values, equal codes): 0 … n-1."""
+    return np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
 
 
 def _claim_order(claim_ids: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from claims import RefValue, value_key
 from reconcile.findings import FRAME_COLUMNS
-from reconcile.grouping import Distinct, _group_codes, group_columns
+from reconcile.grouping import Distinct, _factorise_list, _group_codes, group_columns
 
 # Ids that share long prefixes, differ only past 8 bytes or in case, or are not ASCII, so the
 # integer prefix ties and the full ids must decide; hash-like ids never tie.
@@ -88,4 +88,12 @@ def test_group_codes_are_the_same_with_one_factorisation_or_two() -> None:
     entity, field, key = np.array([0, 1, 0, 0, 1]), np.array([0, 0, 1, 0, 0]), np.array([2, 2, 0, 2, 1])
     combined = _group_codes(entity, 2, field, 3, key)
     in_two_steps = _group_codes(entity, 2, field, 2**61, key)  # 2 · 2 · 2⁶¹ keys would overflow int64
-    assert combined.tolist() == in_two_steps.tolist() == [0, 1, 2, 0, 3]
+    # (entity, field, key) = (0,0,2) (1,0,2) (0,1,0) (0,0,2) (1,0,1): ranked in that order of the triples
+    assert combined.tolist() == in_two_steps.tolist() == [0, 3, 1, 0, 2]
+
+
+@given(st.lists(st.sampled_from(["a", "b", "é", "", "key-1", "key-10"]), max_size=40))
+def test_factorising_a_list_numbers_labels_as_pandas_does(values: list[str]) -> None:
+    codes, labels = _factorise_list(values)
+    expected_codes, expected_labels = pd.factorize(np.asarray(values, dtype=object))
+    assert codes.tolist() == expected_codes.tolist() and labels == list(expected_labels)
