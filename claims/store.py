@@ -179,12 +179,15 @@ class ClaimStore(Sequence[Claim]):
     def columns(self, fields: Container[str]) -> dict[str, Any]:
         """`reconcile_frame`'s columns for the claims of `fields`, as lists; the `value` column
         decodes only the claims whose values are taken from it (`take`)."""
-        rows = [(part.source_id, row) for part in self._parts_in_order() for row in part.rows if row.field in fields]
-        claim_ids = [r.claim_id for _, r in rows]
-        return {"claim_id": claim_ids, "source_id": [s for s, _ in rows],
-                "entity": [r.entity for _, r in rows], "field": [r.field for _, r in rows],
-                "key": [r.key for _, r in rows], "value": _Values(self, claim_ids),
-                "evidence_start": [r.start for _, r in rows]}
+        parts = self._parts_in_order()
+        rows = [row for part in parts for row in part.rows]
+        source_ids = [part.source_id for part in parts for _ in part.rows]
+        if not all(row.field in fields for row in rows):
+            kept = [i for i, row in enumerate(rows) if row.field in fields]
+            rows, source_ids = [rows[i] for i in kept], [source_ids[i] for i in kept]
+        claim_ids, entities, field_ids, keys, starts = (list(c) for c in zip(*rows)) if rows else ([], [], [], [], [])
+        return {"claim_id": claim_ids, "source_id": source_ids, "entity": entities, "field": field_ids,
+                "key": keys, "value": _Values(self, claim_ids), "evidence_start": starts}
 
     def _parts_in_order(self) -> list[_Part]:
         if self._ordered is None:
