@@ -142,9 +142,8 @@ class RunIndex:
         payload = _Payload(source=done.source, problems=done.problems).model_dump_json(exclude_none=True).encode("utf-8")
         rows = json.dumps(done.claims.rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         signature = None if done.signature is None else np.asarray(done.signature, dtype="<u8").tobytes()
-        kept = _Kept(payload, done.claims.claims_json, rows, signature, 0)
         self._updates.append((task.candidate.path, fields_key(task), *stamp, done.source.content_hash,
-                              *kept._replace(checksum=kept.expected_checksum())))
+                              *_Kept.sealed(payload, done.claims.claims_json, rows, signature)))
 
     def save(self) -> None:
         """Write the new and refreshed entries and drop those of files no longer in the corpus."""
@@ -235,11 +234,21 @@ class _Kept(NamedTuple):
     signature: bytes | None
     checksum: int
 
-    def expected_checksum(self) -> int:
-        checksum = 0
-        for part in (self.payload, self.claims, self.claim_rows, self.signature or b""):
-            checksum = zlib.crc32(part, checksum)
-        return checksum
+    @classmethod
+    def sealed(cls, payload: bytes, claims: bytes, claim_rows: bytes, signature: bytes | None) -> _Kept:
+        """An entry with the checksum of its parts."""
+        return cls(payload, claims, claim_rows, signature, _checksum(payload, claims, claim_rows, signature or b""))
+
+    def intact(self) -> bool:
+        """Whether the parts still give the checksum (TypeError for a part that is not bytes)."""
+        return self.checksum == _checksum(self.payload, self.claims, self.claim_rows, self.signature or b"")
+
+
+def _checksum(*parts: bytes) -> int:
+    checksum = 0
+    for part in parts:
+        checksum = zlib.crc32(part, checksum)
+    return checksum
 
 
 def _decode(kept: list[_Kept]) -> list[Processed]:
@@ -247,7 +256,7 @@ def _decode(kept: list[_Kept]) -> list[Processed]:
     as JSON until they are read. ValueError when any is damaged.
 
     The checksum is what makes the rows trusted as they are: they were written by `record`."""
-    if any(k.checksum != k.expected_checksum() for k in kept):  # TypeError for what is not bytes
+    if not all(k.intact() for k in kept):
         raise ValueError("a kept entry is damaged")
     payloads = _PAYLOADS.validate_json(b"[" + b",".join(k.payload for k in kept) + b"]")
     rows = json.loads(b"[" + b",".join(k.claim_rows for k in kept) + b"]")
