@@ -71,6 +71,20 @@ def test_an_edited_file_is_read_and_extracted_again(sample: Path, opened: list[s
     assert any(c.value.text == "2031" for c in warm.claims if c.source_id == warm.stats.extracted_ids[0])
 
 
+def test_a_fresh_checkout_with_the_cache_restored_extracts_nothing(sample: Path, opened: list[str]) -> None:
+    """As in CI with the cache folder restored: every file is new on disk (inode, mtime), none changed."""
+    cold = extraction(sample)
+    for path in sorted(p for p in sample.rglob("*") if p.is_file() and CACHE not in p.parts):
+        data = path.read_bytes()
+        path.unlink()
+        path.write_bytes(data)
+    age(sample)
+    opened.clear()
+    checkout = extraction(sample)
+    assert (checkout.stats.extracted, checkout.stats.cached) == (0, 5)
+    assert checkout.claims == cold.claims and opened == []  # each file hashed, none loaded again
+
+
 def test_an_edit_in_the_tick_of_the_stamp_is_still_seen(sample: Path) -> None:
     """A file written just before its stamp was taken is checked by its bytes next time (git's racy rule)."""
     edited = next(p for p in sorted(sample.rglob("*.txt")) if "2028" in p.read_text(encoding="utf-8"))
