@@ -115,9 +115,10 @@ def _card(finding: Finding, index: ReportIndex) -> CardView:
 def _value(group: ValueGroup, index: ReportIndex) -> ValueView:
     """A value with, for each of its sources, the source's details and the quotes behind it."""
     sources = []
+    by_source = index.claims_by_source(group)
     for source_id in group.sources:
         source = index.sources.get(source_id)
-        quotes = [_quote(claim, source) for claim in index.claims_of(group, source_id)]
+        quotes = [_quote(claim, source) for claim in by_source.get(source_id, [])]
         if source is None:
             sources.append(SourceView(title=source_id, publisher="", published="unknown", url=None, quotes=quotes))
             continue

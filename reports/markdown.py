@@ -116,9 +116,10 @@ def _source_cells(source: Source | None, source_id: str) -> list[str]:
 def _evidence_quotes(group: ValueGroup, index: ReportIndex) -> list[str]:
     """A blockquote per claim behind the value: the sentence, the value in bold, then who said it."""
     quotes = []
+    by_source = index.claims_by_source(group)
     for source_id in group.sources:
         source = index.sources.get(source_id)
-        for claim in index.claims_of(group, source_id):
+        for claim in by_source.get(source_id, []):
             before, value, after = (escape_markdown_fragment(piece) for piece in split_quote(claim, source))
             sentence = guard_line_start(f"{before}**{value}**{after}".strip() if value else before.strip())
             who = escape_markdown(source.title or source_id) if source else escape_markdown(source_id)

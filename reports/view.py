@@ -69,10 +69,14 @@ class ReportIndex:
         """The claims by id."""
         return self.store.by_id()
 
-    def claims_of(self, group: ValueGroup, source_id: str) -> list[Claim]:
-        """The claims behind one value that come from one source, in source order."""
-        found = [claim for c in group.claim_ids if (claim := self.store.get(c)) is not None]
-        return sorted((c for c in found if c.source_id == source_id), key=claim_order)
+    def claims_by_source(self, group: ValueGroup) -> dict[str, list[Claim]]:
+        """The claims behind one value by source, each source's in source order (one pass per
+        value: a value stated by a thousand sources is not searched a thousand times)."""
+        claims = self.store.by_id()
+        out: dict[str, list[Claim]] = {}
+        for order in sorted(o for c in group.claim_ids if (o := self.store.order_of(c)) is not None):
+            out.setdefault(order.source_id, []).append(claims[order.claim_id])
+        return out
 
 
 def split_quote(claim: Claim, source: Source | None) -> tuple[str, str, str]:
