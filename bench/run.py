@@ -167,13 +167,14 @@ def row_reconcile(args: argparse.Namespace) -> Row:
 
 
 def row_report(args: argparse.Namespace) -> Row:
-    """The whole report (extract with the cache, reconcile, reviews, truth, JSON) on `args.corpus`."""
+    """The whole report (extract with the cache, reconcile, reviews, truth, rendering in
+    `args.format`, JSON by default) on `args.corpus`."""
     from claimrecon.pipeline import RunOptions, build_report
 
     options = RunOptions(corpus=Path(args.corpus), jobs=args.jobs, cache=True, cache_dir=Path(args.cache_dir))
     with Clock() as clock:
         data, stats = build_report(options)
-        text = _render_json(data)
+        text = _render_json(data) if args.format == "json" else _render(data, args.format)
     return {**clock.timing(), "extracted": stats.extracted, "cached": stats.cached,
             "findings": len(data.findings), "digest": hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]}
 
@@ -190,6 +191,12 @@ def row_check(args: argparse.Namespace) -> Row:
     with Clock() as clock, contextlib.redirect_stdout(out):
         code = main(command)
     return {**clock.timing(), "exit": code, "digest": hashlib.sha256(out.getvalue().encode("utf-8")).hexdigest()[:16]}
+
+
+def _render(data: Any, fmt: str) -> str:
+    from reports import render_report
+
+    return render_report(data, fmt)
 
 
 def _render_json(data: Any) -> str:
@@ -291,6 +298,8 @@ def plan_report(args: argparse.Namespace) -> Iterator[tuple[str, str, Callable[[
     yield "report-cold", "report --format json, cold cache", cold
     yield "report-warm", "report --format json, warm cache", lambda: spawn("report", corpus=copy, cache_dir=report_cache,
                                                                              jobs=args.jobs)
+    yield "report-html-warm", "report --format html, warm cache", lambda: spawn("report", corpus=copy, cache_dir=report_cache,
+                                                                                jobs=args.jobs, format="html")
     yield "check-cold", "check, cold cache", lambda: spawn("check", corpus=copy, cache_dir=check_cache, jobs=args.jobs)
     yield "check-1-changed", "check, warm cache, 1 source changed", changed
 
@@ -456,6 +465,7 @@ def main() -> None:
     parser.add_argument("--row", choices=sorted(ROWS), help=argparse.SUPPRESS)
     parser.add_argument("--claims", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--cache-dir", help=argparse.SUPPRESS)
+    parser.add_argument("--format", default="json", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.row:
         run_child(args)
