@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -88,9 +89,9 @@ def find_dates(text: str, *, anchor: Published | None = None,
     ['by 2028', 'spring 2027']
     """
     context = _context(anchor, fiscal_start_month)
-    found = scan(text, lambda match: _read(match, context))
-    return [_date_match(match.start(), match.end(), match.group(0), reading)
-            for match, reading in found]
+    found = scan(text, lambda match: _value_of(match, context))
+    return [DateMatch(start=match.start(), end=match.end(), value=value, rule=rule, target=target)
+            for match, (value, rule, target) in found]
 
 
 def normalise_date(text: str, *, anchor: Published | None = None,
@@ -121,17 +122,42 @@ def _context(anchor: Published | None, fiscal_start_month: int) -> _Context:
 def _read(match: re.Match[str], context: _Context) -> _Reading | None:
     """The reading of a master-pattern match, with its prefix qualifier applied."""
     form = match.lastgroup or ""  # the form's group closes last, after the qualifier's
-    parts = FORM_PATTERNS[form].fullmatch(match.group(form))
+    return _read_form(form, match.group(form), match.group("qual"), context)
+
+
+def _read_form(form: str, words: str, qualifier: str | None, context: _Context) -> _Reading | None:
+    """The reading of `words` as grammar form `form`, with its prefix qualifier applied."""
+    parts = FORM_PATTERNS[form].fullmatch(words)
     if parts is None:  # cannot happen: the master pattern embeds the same form
         return None
     try:
         reading = INTERPRETERS[form](parts.groupdict(), context)
     except (ValueError, OverflowError):  # an anchor near year 1 or 9999 leaves the calendar
         return None
-    qualifier = match.group("qual")
     if reading is None or qualifier is None:
         return reading
     return _qualify(reading, QUALIFIER_WORDS[" ".join(qualifier.lower().split())])
+
+
+def _value_of(match: re.Match[str], context: _Context) -> tuple[DateValue, str, bool] | None:
+    """The value, rule id and target flag of a master-pattern match."""
+    form = match.lastgroup or ""
+    if form not in ANCHORED_FORMS:  # the publication date cannot change the reading: share it
+        context = _Context(anchor=None, fiscal_start_month=context.fiscal_start_month)
+    return _read_cached(form, match.group(form), match.group("qual"), match.group(0), context)
+
+
+# News repeats its date phrasings ("in 2028", "by March 2025") under few publication dates: a
+# reading is a pure function of these inputs, so each distinct one is worked out once.
+@functools.lru_cache(maxsize=4096)
+def _read_cached(form: str, words: str, qualifier: str | None, text: str,
+                 context: _Context) -> tuple[DateValue, str, bool] | None:
+    """The value, rule id and target flag of a match's form, words and qualifier; `text` is the whole match."""
+    reading = _read_form(form, words, qualifier, context)
+    if reading is None:
+        return None
+    match = _date_match(0, len(text), text, reading)
+    return match.value, match.rule, match.target
 
 
 def _qualify(reading: _Reading, kind: str) -> _Reading:
@@ -413,3 +439,7 @@ INTERPRETERS: dict[str, Interpreter] = {
     "fiscal": _fiscal, "decade": _decade, "part_year": _part_year,
     "year_range": _year_range, "year": _year,
 }
+# The forms whose interpreters read the publication date (relative and year-less expressions).
+ANCHORED_FORMS: frozenset[str] = frozenset({
+    "rel_offset", "rel_decade", "rel_year", "rel_month", "day_range_md", "day_range_dm", "month_day", "day_month",
+})

@@ -401,3 +401,21 @@ def test_date_match_is_a_frozen_record() -> None:
     assert isinstance(match, DateMatch) and (match.start, match.end) == (3, 7)
     with pytest.raises(AttributeError):
         match.start = 0  # type: ignore[misc]
+
+
+@settings(max_examples=60, deadline=None)
+@given(absolute_dates(), published())
+def test_date_absolute_reading_needs_no_publication_date(text: str, anchor: Published) -> None:
+    # find_dates shares the reading of a form outside ANCHORED_FORMS across publication dates.
+    assert normalise_date(text, anchor=anchor) == normalise_date(text)
+
+
+@pytest.mark.parametrize("text", [
+    "next year", "later this decade", "next month", "in three years", "August 29", "29 August",
+    "August 29 to 30", "29 to 30 August",
+])
+def test_date_find_reads_each_source_against_its_own_publication_date(text: str) -> None:
+    anchors = [AUG_2025, Published(date=dt.date(2031, 2, 10), precision="day"), None]
+    found = [[m.value for m in find_dates(f"It is due {text} or so", anchor=anchor)] for anchor in anchors]
+    assert found == [[normalise_date(text, anchor=anchor)] for anchor in anchors]
+    assert found[0] != found[1]
