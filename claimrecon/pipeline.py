@@ -297,8 +297,8 @@ def build_report(options: RunOptions, *, progress: Callable[[int], None] | None 
                       orphans=orphans)
     if suggest:
         truth = estimate_truth(findings, pack, sources=extraction.sources, copies=extraction.copies)
-        data = data.model_copy(update={"findings": attach_suggestions(findings, truth), "reliability": truth.reliability,
-                                       "copy_clusters": truth.copy_clusters})
+        data = data.model_copy(update={"findings": attach_suggestions(findings, truth),
+                                       "reliability": truth.reliability, "copy_clusters": truth.copy_clusters})
     return data, extraction.stats
 
 
@@ -306,7 +306,8 @@ def _table_extraction(options: RunOptions, pack: DomainPack) -> tuple[Extraction
     """Claims read from a structured table; a mapping file brings the table's own fields."""
     assert options.table is not None
     table = load_table(options.table, options.mapping, pack=None if options.mapping else pack)
-    extraction = Extraction(table.sources, ClaimStore(table.claims), table.problems, ExtractStats(sources=len(table.sources)))
+    extraction = Extraction(table.sources, ClaimStore(table.claims), table.problems,
+                            ExtractStats(sources=len(table.sources)))
     return extraction, table.pack
 
 

@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS files (
 );
 """
 
-_COLUMNS = "path, fields, size, mtime_ns, inode, recorded_ns, content_hash, payload, claims, claim_rows, signature, checksum"
+_COLUMNS = ("path, fields, size, mtime_ns, inode, recorded_ns, content_hash, "
+            "payload, claims, claim_rows, signature, checksum")
 _MARKS = ", ".join("?" * len(_COLUMNS.split(",")))
 
 
@@ -139,11 +140,11 @@ class RunIndex:
         """Keep what `task`'s file gave, under the stamp taken before it was read."""
         if stamp is None or self.unused:
             return
-        payload = _Payload(source=done.source, problems=done.problems).model_dump_json(exclude_none=True).encode("utf-8")
+        payload = _Payload(source=done.source, problems=done.problems).model_dump_json(exclude_none=True)
         rows = json.dumps(done.claims.rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         signature = None if done.signature is None else np.asarray(done.signature, dtype="<u8").tobytes()
         self._updates.append((task.candidate.path, fields_key(task), *stamp, done.source.content_hash,
-                              *_Kept.sealed(payload, done.claims.claims_json, rows, signature)))
+                              *_Kept.sealed(payload.encode("utf-8"), done.claims.claims_json, rows, signature)))
 
     def save(self) -> None:
         """Write the new and refreshed entries and drop those of files no longer in the corpus."""

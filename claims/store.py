@@ -196,8 +196,9 @@ class ClaimStore(Sequence[Claim]):
 
     def _index(self) -> dict[str, tuple[_Part, ClaimOrder]]:
         if self._where is None:
-            self._where = {row.claim_id: (part, ClaimOrder(part.source_id, row.start, row.entity, row.field, row.claim_id))
-                           for part in self._parts_in_order() for row in part.rows}
+            self._where = {
+                row.claim_id: (part, ClaimOrder(part.source_id, row.start, row.entity, row.field, row.claim_id))
+                for part in self._parts_in_order() for row in part.rows}
         return self._where
 
 

@@ -126,7 +126,8 @@ class CheckIndex:
         end = self._published_end.get(source_id)
         if end is None:
             source = self.index.sources.get(source_id)
-            end = self._published_end[source_id] = source.published.end if source and source.published else _UNKNOWN_DATE
+            end = source.published.end if source and source.published else _UNKNOWN_DATE
+            self._published_end[source_id] = end
         return end
 
     def newest(self, finding: Finding) -> Located | None:
