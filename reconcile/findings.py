@@ -2,7 +2,8 @@
 
 Grouping is columnar (`reconcile.grouping`: numpy over factorised keys), so a million claims
 take well under a second; the decisions (`compare_group`) then look at each finding's distinct
-values, never at every pair. `reconcile_claims` takes claim models; `reconcile_frame` takes the same data as columns,
+values, never at every pair. `reconcile_claims` takes claims (a `ClaimStore` gives its columns
+without decoding its claims); `reconcile_frame` takes the same data as columns,
 for callers that already hold them in a table.
 
 Status (CONTRACT.md section 3): `conflict` when some pair of distinct values conflicts (even
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 
-from claims import Claim, ClaimStore, DateValue, DomainPack, QuantityValue, TypedValue, value_key
+from claims import Claim, ClaimStore, DateValue, DomainPack, QuantityValue
 from sources import Published
 
 from reconcile.compare import compare_group, date_bounds, one_day_apart
@@ -69,8 +70,8 @@ def reconcile_claims(claims: Iterable[Claim], pack: DomainPack, *,
     `published` maps source ids to publication dates; it is only needed for `drift`. A
     `ClaimStore` gives its columns without decoding its claims.
     """
-    columns = claims.columns(pack.field_by_id) if isinstance(claims, ClaimStore) else _claim_columns(claims, pack)
-    return _reconcile_columns(columns, pack, published)
+    store = claims if isinstance(claims, ClaimStore) else ClaimStore(claims)
+    return _reconcile_columns(store.columns(pack.field_by_id), pack, published)
 
 
 def reconcile_frame(frame: pd.DataFrame, pack: DomainPack, *,
@@ -105,33 +106,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _claim_columns(claims: Iterable[Claim], pack: DomainPack) -> dict[str, list[Any]]:
-    """The columns of `reconcile_frame` for the claims of known fields; each key computed once."""
-    known = [claim for claim in claims if claim.field in pack.field_by_id]
-    values = [claim.value for claim in known]
-    return {"claim_id": [claim.claim_id for claim in known], "source_id": [claim.source_id for claim in known],
-            "entity": [claim.entity for claim in known], "field": [claim.field for claim in known],
-            "key": _value_keys(values), "value": values,
-            "evidence_start": [claim.evidence.start for claim in known]}
-
-
-def _value_keys(values: list[TypedValue]) -> list[str]:
-    """`value_key` of each value, computed once per group of equal values.
-
-    Equal as pydantic compares them (same class, same field values), but looked up by a tuple of
-    the fields: hashing and comparing the models themselves costs more than the key.
-    """
-    keys: dict[tuple[Any, ...], str] = {}
-    out = []
-    for value in values:
-        fields = (type(value), *value.__dict__.values())
-        key = keys.get(fields)
-        if key is None:
-            key = keys[fields] = value_key(value)
-        out.append(key)
-    return out
 
 
 @dataclass(frozen=True)
