@@ -12,7 +12,9 @@ every report lists them in.
 """
 from __future__ import annotations
 
+import bisect
 import heapq
+import itertools
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, overload
 
@@ -75,7 +77,6 @@ class _Part:
         self.rows = rows
         self._claims = claims
         self._json = claims_json
-        self._by_id: dict[str, Claim] | None = None
 
     @classmethod
     def of(cls, source_id: str, claims: Sequence[Claim]) -> _Part:
@@ -83,28 +84,34 @@ class _Part:
         return cls(source_id, [ClaimRow.of(c) for c in ordered], ordered)
 
     def claims(self) -> list[Claim]:
+        """The claims as models, in the order of `rows`."""
         if self._claims is None:
             self._claims = _CLAIMS.validate_json(self._json)
             self._json = b""
         return self._claims
 
-    def claim(self, claim_id: str) -> Claim:
-        if self._by_id is None:
-            self._by_id = {c.claim_id: c for c in self.claims()}
-        return self._by_id[claim_id]
+
+class _Flat(NamedTuple):
+    """The store's rows end to end in claim order: a claim's place here is its position."""
+
+    rows: list[ClaimRow]
+    source_ids: list[str]  # of each row
+    starts: list[int]  # the position of each part's first row, parts in source-id order
+    parts: list[_Part]
+    positions: dict[str, int]  # claim id → position
 
 
 class ClaimStore(Sequence[Claim]):
     """The claims of a corpus by source, in `claim_order`; each source's decoded when first needed.
 
     Add each source's claims once (`add` or `add_encoded`); a second batch for the same source
-    id joins the first.
+    id joins the first. Lookups go through each claim's position in claim order, so ranking
+    claims compares integers and only the claims returned are decoded.
     """
 
     def __init__(self, claims: Iterable[Claim] = ()) -> None:
         self._parts: dict[str, _Part] = {}
-        self._ordered: list[_Part] | None = None
-        self._where: dict[str, tuple[_Part, ClaimOrder]] | None = None
+        self._flat: _Flat | None = None
         by_source: dict[str, list[Claim]] = {}
         for claim in claims:
             by_source.setdefault(claim.source_id, []).append(claim)
@@ -124,13 +131,13 @@ class ClaimStore(Sequence[Claim]):
         if known is not None:  # two files with one source id: one part, in claim order
             part = _Part.of(part.source_id, known.claims() + part.claims())
         self._parts[part.source_id] = part
-        self._ordered = self._where = None
+        self._flat = None
 
     def __len__(self) -> int:
         return sum(len(part.rows) for part in self._parts.values())
 
     def __iter__(self) -> Iterator[Claim]:
-        for part in self._parts_in_order():
+        for part in self._flattened().parts:
             yield from part.claims()
 
     @overload
@@ -152,25 +159,33 @@ class ClaimStore(Sequence[Claim]):
 
     def get(self, claim_id: str) -> Claim | None:
         """The claim with this id (decoding its source's claims), or None."""
-        found = self._index().get(claim_id)
-        return None if found is None else found[0].claim(claim_id)
+        position = self._flattened().positions.get(claim_id)
+        return None if position is None else self._claim_at(position)
 
     def order_of(self, claim_id: str) -> ClaimOrder | None:
         """Where the claim sorts (`claim_order`), without decoding it; None for an unknown id."""
-        found = self._index().get(claim_id)
-        return None if found is None else found[1]
+        flat = self._flattened()
+        position = flat.positions.get(claim_id)
+        if position is None:
+            return None
+        row = flat.rows[position]
+        return ClaimOrder(flat.source_ids[position], row.start, row.entity, row.field, row.claim_id)
 
     def count(self, claim_ids: Iterable[str]) -> int:
         """How many of `claim_ids` are claims of this store."""
-        return sum(map(self._index().__contains__, claim_ids))
+        return sum(map(self._flattened().positions.__contains__, claim_ids))
 
-    def first(self, claim_ids: Iterable[str], n: int, *, key: Callable[[ClaimOrder], Any] | None = None) -> list[Claim]:
-        """The `n` claims among `claim_ids` that come first in claim order (or by `key` of it),
-        decoding only those; unknown ids are left out."""
-        index = self._index()
-        orders = [found[1] for c in claim_ids if (found := index.get(c)) is not None]
-        chosen = heapq.nsmallest(n, orders) if key is None else heapq.nsmallest(n, orders, key=key)
-        return [claim for order in chosen if (claim := self.get(order.claim_id)) is not None]
+    def first(self, claim_ids: Iterable[str], n: int, *, rank: Callable[[str], Any] | None = None) -> list[Claim]:
+        """The `n` claims among `claim_ids` that come first in claim order, or by `rank` of their
+        source id and then claim order; only those are decoded, and unknown ids are left out."""
+        flat = self._flattened()
+        found = [p for c in claim_ids if (p := flat.positions.get(c)) is not None]
+        if rank is None:
+            chosen = heapq.nsmallest(n, found)
+        else:
+            source_ids = flat.source_ids
+            chosen = heapq.nsmallest(n, found, key=lambda p: (rank(source_ids[p]), p))
+        return [self._claim_at(p) for p in chosen]
 
     def by_id(self) -> Mapping[str, Claim]:
         """The claims by id, decoded as they are looked up."""
@@ -179,27 +194,28 @@ class ClaimStore(Sequence[Claim]):
     def columns(self, fields: Container[str]) -> dict[str, Any]:
         """`reconcile_frame`'s columns for the claims of `fields`, as lists; the `value` column
         decodes only the claims whose values are taken from it (`take`)."""
-        parts = self._parts_in_order()
-        rows = [row for part in parts for row in part.rows]
-        source_ids = [part.source_id for part in parts for _ in part.rows]
+        flat = self._flattened()
+        rows, source_ids, positions = flat.rows, flat.source_ids, range(len(flat.rows))
         if not all(row.field in fields for row in rows):
-            kept = [i for i, row in enumerate(rows) if row.field in fields]
-            rows, source_ids = [rows[i] for i in kept], [source_ids[i] for i in kept]
+            positions = [i for i, row in enumerate(rows) if row.field in fields]  # type: ignore[assignment]
+            rows, source_ids = [rows[i] for i in positions], [source_ids[i] for i in positions]
         claim_ids, entities, field_ids, keys, starts = (list(c) for c in zip(*rows)) if rows else ([], [], [], [], [])
         return {"claim_id": claim_ids, "source_id": source_ids, "entity": entities, "field": field_ids,
-                "key": keys, "value": _Values(self, claim_ids), "evidence_start": starts}
+                "key": keys, "value": _Values(self, positions), "evidence_start": starts}
 
-    def _parts_in_order(self) -> list[_Part]:
-        if self._ordered is None:
-            self._ordered = [self._parts[s] for s in sorted(self._parts)]
-        return self._ordered
+    def _flattened(self) -> _Flat:
+        if self._flat is None:
+            parts = [self._parts[s] for s in sorted(self._parts)]
+            rows = [row for part in parts for row in part.rows]
+            starts = list(itertools.accumulate((len(part.rows) for part in parts[:-1]), initial=0))
+            self._flat = _Flat(rows, [part.source_id for part in parts for _ in part.rows], starts, parts,
+                               dict(zip([row.claim_id for row in rows], range(len(rows)))))
+        return self._flat
 
-    def _index(self) -> dict[str, tuple[_Part, ClaimOrder]]:
-        if self._where is None:
-            self._where = {
-                row.claim_id: (part, ClaimOrder(part.source_id, row.start, row.entity, row.field, row.claim_id))
-                for part in self._parts_in_order() for row in part.rows}
-        return self._where
+    def _claim_at(self, position: int) -> Claim:
+        flat = self._flattened()
+        part = bisect.bisect_right(flat.starts, position) - 1
+        return flat.parts[part].claims()[position - flat.starts[part]]
 
 
 class _ById(Mapping[str, Claim]):
@@ -213,25 +229,24 @@ class _ById(Mapping[str, Claim]):
         return claim
 
     def __contains__(self, claim_id: object) -> bool:
-        return isinstance(claim_id, str) and self._store.order_of(claim_id) is not None
+        return isinstance(claim_id, str) and claim_id in self._store._flattened().positions
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._store._index())
+        return iter(self._store._flattened().positions)
 
     def __len__(self) -> int:
-        return len(self._store._index())
+        return len(self._store._flattened().positions)
 
 
 class _Values:
     """The value column of a store's claims: `take` decodes the claims it gives the values of."""
 
-    def __init__(self, store: ClaimStore, claim_ids: list[str]) -> None:
+    def __init__(self, store: ClaimStore, positions: Sequence[int]) -> None:
         self._store = store
-        self._claim_ids = claim_ids
+        self._positions = positions  # of the column's rows in the store
 
     def __len__(self) -> int:
-        return len(self._claim_ids)
+        return len(self._positions)
 
     def take(self, rows: Iterable[int]) -> list[TypedValue]:
-        claims = self._store.by_id()
-        return [claims[self._claim_ids[i]].value for i in rows]
+        return [self._store._claim_at(self._positions[i]).value for i in rows]

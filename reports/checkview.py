@@ -113,8 +113,8 @@ class CheckIndex:
         """The located claims behind one value in source order, those of `changed` sources first;
         the first `places` of them when given. Only the claims returned are decoded."""
         count = len(group.claim_ids) if places is None else places
-        key = (lambda o: (o.source_id not in changed, o)) if changed else None
-        return [self.locate(c) for c in self.index.store.first(group.claim_ids, count, key=key)]
+        rank = (lambda source_id: source_id not in changed) if changed else None
+        return [self.locate(c) for c in self.index.store.first(group.claim_ids, count, rank=rank)]
 
     def more_places(self, group: ValueGroup, shown: list[Located]) -> str:
         """`and N more places` for a value's claims not in `shown`; empty when none is left out."""
@@ -135,7 +135,7 @@ class CheckIndex:
         return self._newest([c for group in finding.values for c in group.claim_ids])
 
     def _newest(self, claim_ids: list[str]) -> Located | None:
-        chosen = self.index.store.first(claim_ids, 1, key=lambda o: (-self.published_end(o.source_id).toordinal(), o))
+        chosen = self.index.store.first(claim_ids, 1, rank=lambda source_id: -self.published_end(source_id).toordinal())
         return self.locate(chosen[0]) if chosen else None
 
     def touches(self, finding: Finding, changed: set[str] | None) -> bool:

@@ -84,7 +84,7 @@ def test_first_decodes_only_the_sources_of_the_claims_it_returns(decoded: list[i
     assert first == min(CLAIMS, key=claim_order)
     assert decoded == [sum(1 for c in CLAIMS if c.source_id == first.source_id)]
     wanted = max(c.source_id for c in CLAIMS)
-    [chosen] = store.first(ids, 1, key=lambda order: (order.source_id != wanted, order))
+    [chosen] = store.first(ids, 1, rank=lambda source_id: source_id != wanted)
     assert chosen == min((c for c in CLAIMS if c.source_id == wanted), key=claim_order)
 
 
