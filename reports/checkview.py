@@ -26,7 +26,7 @@ FailOn = Literal["conflict", "refinement", "never"]
 SAMPLE_CORPUS = "<sample>"
 # Places listed per value: in a CI log, the sentences that say it, not every one of thousands.
 DEFAULT_PLACES = 5
-_UNKNOWN_DATE = dt.date.min  # a source with no publication date counts as the oldest
+_UNKNOWN_AGE = -dt.date.min.toordinal()  # a source with no publication date counts as the oldest
 
 
 class CheckOptions(BaseModel):
@@ -98,7 +98,7 @@ class CheckIndex:
         self.data = data
         self.index = ReportIndex.of(data)
         self._paths: dict[str, str] = {}  # source id → repository path: one normpath per source
-        self._published_end: dict[str, dt.date] = {}
+        self._age: dict[str, int] | None = None
 
     def locate(self, claim: Claim) -> Located:
         """The claim with its source and repository path."""
@@ -121,21 +121,19 @@ class CheckIndex:
         more = self.index.store.count(group.claim_ids) - len(shown)
         return f"and {more:,} more place{'s' if more != 1 else ''}" if more > 0 else ""
 
-    def published_end(self, source_id: str) -> dt.date:
-        """The last day the source's publication date covers; the oldest possible date when unknown."""
-        end = self._published_end.get(source_id)
-        if end is None:
-            source = self.index.sources.get(source_id)
-            end = source.published.end if source and source.published else _UNKNOWN_DATE
-            self._published_end[source_id] = end
-        return end
+    def age(self, source_id: str) -> int:
+        """How old the source is, to rank newest first: minus the ordinal of the last day its
+        publication date covers; the oldest possible date when unknown."""
+        if self._age is None:  # for every source at once: findings of thousands of sources ask for most
+            self._age = {s.id: -s.published.end.toordinal() for s in self.index.sources.values() if s.published}
+        return self._age.get(source_id, _UNKNOWN_AGE)
 
     def newest(self, finding: Finding) -> Located | None:
         """The claim of the finding's newest source (latest `published.end`, ties by smallest id)."""
         return self._newest([c for group in finding.values for c in group.claim_ids])
 
     def _newest(self, claim_ids: list[str]) -> Located | None:
-        chosen = self.index.store.first(claim_ids, 1, rank=lambda source_id: -self.published_end(source_id).toordinal())
+        chosen = self.index.store.first(claim_ids, 1, rank=self.age)
         return self.locate(chosen[0]) if chosen else None
 
     def touches(self, finding: Finding, changed: set[str] | None) -> bool:
@@ -145,9 +143,10 @@ class CheckIndex:
     def ordered(self, findings: list[Finding], options: CheckOptions) -> list[Finding]:
         """Most relevant first: touching a changed source, then newest source first, then entity, field, id."""
         def key(finding: Finding) -> tuple[bool, int, str, str, str]:
-            newest = max((self.published_end(s) for g in finding.values for s in g.sources), default=_UNKNOWN_DATE)
-            return (not self.touches(finding, options.changed), -newest.toordinal(),
-                    finding.entity, finding.field, finding.finding_id)
+            youngest = min((min(map(self.age, g.sources), default=_UNKNOWN_AGE) for g in finding.values),
+                           default=_UNKNOWN_AGE)
+            return (not self.touches(finding, options.changed), youngest, finding.entity, finding.field,
+                    finding.finding_id)
         return sorted(findings, key=key)
 
     def describe(self, finding: Finding, here: Located) -> str:
