@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Generator
@@ -234,8 +235,13 @@ def _run_tasks(tasks: list[SourceTask], context: _Context, jobs: int) -> Generat
             yield _process(task, context)
         return
     chunk = max(1, min(32, len(tasks) // (jobs * 8)))
-    with _pool_context().Pool(jobs, initializer=_init_worker, initargs=(context,)) as pool:
+    with _pool(jobs, context) as pool:
         yield from pool.imap(_process_in_worker, tasks, chunksize=chunk)
+
+
+def _pool(jobs: int, context: _Context) -> Any:
+    """A pool of `jobs` worker processes, each set up by `_init_worker`."""
+    return _pool_context().Pool(jobs, initializer=_init_worker, initargs=(context,))
 
 
 def _pool_context() -> Any:
@@ -261,8 +267,18 @@ _WORKER_CONTEXT: _Context | None = None
 
 
 def _init_worker(context: _Context) -> None:
+    """Set up a worker: its context, and SIGTERM's default action (the process ends at once).
+
+    A pool ends its workers with SIGTERM: at the end of every run, one of them is waiting on the
+    task queue's lock, which the pool then holds for good. A forked worker inherits the command's
+    Python handler for SIGTERM, and a Python handler can be lost (an exception it raises while a
+    finaliser runs is only printed); a bench run hung that way, the worker waiting on that lock
+    and the command joining it. With the default action the kernel ends the worker wherever it
+    is. A cache write still completes or is undone first: it holds SIGTERM back until then.
+    """
     global _WORKER_CONTEXT
     _WORKER_CONTEXT = context
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _process_in_worker(task: SourceTask) -> _Done:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
 
-from claimrecon import pipeline
+from claimrecon import cli, pipeline
 from claimrecon.pipeline import ExtractStats, RunOptions, build_report
 from tests.app.corpus import copy_sample, generated_corpus, run_cli
 
@@ -123,3 +124,18 @@ def test_output_is_the_same_bytes_with_one_or_two_jobs(generated: Path, pool_sta
     assert pool_starts == [False, True]  # one in-process run, one with the pool
     assert outputs["1"] == outputs["2"]
     assert len(outputs["1"]) > 10_000
+
+
+def test_pool_workers_end_on_sigterm_whatever_handler_the_command_set() -> None:
+    """The pool ends its workers with SIGTERM; a worker must not run the command's Python
+    handler for it (one that is lost leaves the worker waiting and the run hanging)."""
+    context = pipeline._Context(pipeline.load_pack(None), None)
+    with cli._sigterm_interrupts():  # what every command runs under
+        assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, None)
+        with pipeline._pool(2, context) as pool:
+            defaults = pool.map(_sigterm_is_default, range(4), chunksize=1)
+    assert defaults == [True] * 4
+
+
+def _sigterm_is_default(_: int) -> bool:
+    return signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
