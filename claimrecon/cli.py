@@ -85,7 +85,7 @@ def _sigterm_interrupts() -> Iterator[None]:
     pid = os.getpid()
 
     def interrupt(signum: int, frame: object) -> None:
-        if os.getpid() != pid:  # a forked worker (the pool terminating it): exit quietly, cleaning up
+        if os.getpid() != pid:  # a worker forked before its initializer reset SIGTERM: exit quietly
             raise SystemExit(128 + signum)
         raise KeyboardInterrupt
 

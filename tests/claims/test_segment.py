@@ -51,5 +51,7 @@ def test_blocks_are_the_non_blank_text_between_blank_lines(text: str) -> None:
 
 @given(texts, st.integers(min_value=0, max_value=40), st.integers(min_value=0, max_value=40))
 def test_word_before_a_stop_is_the_run_of_word_characters_and_dots(text: str, start: int, end: int) -> None:
-    match = re.compile(r"([\w.]+)$").search(text, start, end)
+    # \Z, not $: `$` also matches before a newline that ends the text, so "LUPEX\n" would give
+    # "LUPEX", a word that does not end where the stop begins.
+    match = re.compile(r"([\w.]+)\Z").search(text, start, end)
     assert _word_before(text, start, min(end, len(text))) == (match.group(1) if match else "")
