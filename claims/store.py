@@ -195,9 +195,10 @@ class ClaimStore(Sequence[Claim]):
         """`reconcile_frame`'s columns for the claims of `fields`, as lists; the `value` column
         decodes only the claims whose values are taken from it (`take`)."""
         flat = self._flattened()
-        rows, source_ids, positions = flat.rows, flat.source_ids, range(len(flat.rows))
+        rows, source_ids = flat.rows, flat.source_ids
+        positions: Sequence[int] = range(len(rows))
         if not all(row.field in fields for row in rows):
-            positions = [i for i, row in enumerate(rows) if row.field in fields]  # type: ignore[assignment]
+            positions = [i for i, row in enumerate(rows) if row.field in fields]
             rows, source_ids = [rows[i] for i in positions], [source_ids[i] for i in positions]
         claim_ids, entities, field_ids, keys, starts = (list(c) for c in zip(*rows)) if rows else ([], [], [], [], [])
         return {"claim_id": claim_ids, "source_id": source_ids, "entity": entities, "field": field_ids,

@@ -143,8 +143,7 @@ class CheckIndex:
     def ordered(self, findings: list[Finding], options: CheckOptions) -> list[Finding]:
         """Most relevant first: touching a changed source, then newest source first, then entity, field, id."""
         def key(finding: Finding) -> tuple[bool, int, str, str, str]:
-            youngest = min((min(map(self.age, g.sources), default=_UNKNOWN_AGE) for g in finding.values),
-                           default=_UNKNOWN_AGE)
+            youngest = min((self.age(s) for g in finding.values for s in g.sources), default=_UNKNOWN_AGE)
             return (not self.touches(finding, options.changed), youngest, finding.entity, finding.field,
                     finding.finding_id)
         return sorted(findings, key=key)
