@@ -33,7 +33,7 @@ from sources import InputError
 from claimrecon import __version__
 from claimrecon.cache import write_atomic
 from claimrecon.gitdiff import changed_since
-from claimrecon.pipeline import RunOptions, build_report, extract_corpus, reviews_path
+from claimrecon.pipeline import RunOptions, WorkerLost, build_report, extract_corpus, reviews_path
 from claimrecon.progress import Progress
 
 EXAMPLES = {
@@ -68,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, PackError) as exc:
         print(f"claimrecon: {exc}", file=sys.stderr)
         return 2
-    except ValueError as exc:
+    except (ValueError, WorkerLost) as exc:
         print(f"claimrecon: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

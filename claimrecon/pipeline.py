@@ -42,6 +42,8 @@ from claimrecon.runindex import Processed
 
 # Below this many files, starting processes costs more than it saves.
 _MIN_PARALLEL = 64
+# How often a run waiting for a worker's outcome checks that the workers are alive.
+_WATCH_SECONDS = 1.0
 
 
 class RunOptions(BaseModel):
@@ -234,9 +236,41 @@ def _run_tasks(tasks: list[SourceTask], context: _Context, jobs: int) -> Generat
         for task in tasks:
             yield _process(task, context)
         return
-    chunk = max(1, min(32, len(tasks) // (jobs * 8)))
+    size = max(1, min(32, len(tasks) // (jobs * 8)))
+    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    others = set(multiprocessing.active_children())
     with _pool(jobs, context) as pool:
-        yield from pool.imap(_process_in_worker, tasks, chunksize=chunk)
+        workers = [p for p in multiprocessing.active_children() if p not in others]
+        outcomes = pool.imap(_process_in_worker, chunks)  # one chunk a task: an iterator with a timeout
+        for _ in chunks:
+            yield from _next_outcomes(outcomes, workers)
+
+
+class WorkerLost(RuntimeError):
+    """A worker process ended in the middle of a run (killed, out of memory, or crashed)."""
+
+    def __init__(self, exitcode: int) -> None:
+        how = f"killed by {signal.Signals(-exitcode).name}" if exitcode < 0 else f"exit code {exitcode}"
+        super().__init__(
+            f"a worker process ended in the middle of extraction ({how}; the system's out-of-memory "
+            "killer sends SIGKILL); no report was written. Run with --jobs 1 to find the file it was reading")
+
+
+def _next_outcomes(outcomes: Any, workers: list[Any]) -> list[_Done]:
+    """The next chunk's outcomes, watching the workers while waiting for them.
+
+    A pool does not notice a worker that dies: it starts another, and the dead one's tasks
+    never come back, so the run would wait for ever. Workers end only when the pool ends them,
+    so one that has ended meanwhile has died.
+    """
+    while True:
+        try:
+            chunk: list[_Done] = outcomes.next(timeout=_WATCH_SECONDS)
+            return chunk
+        except multiprocessing.TimeoutError:
+            ended = [p.exitcode for p in workers if p.exitcode is not None]
+            if ended:
+                raise WorkerLost(ended[0]) from None
 
 
 def _pool(jobs: int, context: _Context) -> Any:
@@ -281,10 +315,10 @@ def _init_worker(context: _Context) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _process_in_worker(task: SourceTask) -> _Done:
+def _process_in_worker(tasks: list[SourceTask]) -> list[_Done]:
     assert _WORKER_CONTEXT is not None
-    done = _process(task, _WORKER_CONTEXT)
-    return dataclasses.replace(done, claims=done.encoded())
+    outcomes = [_process(task, _WORKER_CONTEXT) for task in tasks]
+    return [dataclasses.replace(done, claims=done.encoded()) for done in outcomes]
 
 
 def build_report(options: RunOptions, *, progress: Callable[[int], None] | None = None,

@@ -1,6 +1,8 @@
 """The extraction cache and the process pool: less work when warm, the same bytes whatever the jobs."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import signal
 from pathlib import Path
@@ -139,3 +141,31 @@ def test_pool_workers_end_on_sigterm_whatever_handler_the_command_set() -> None:
 
 def _sigterm_is_default(_: int) -> bool:
     return signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def test_a_worker_that_dies_stops_the_run_with_a_message_instead_of_a_hang(
+        generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pool replaces a dead worker without noticing that its tasks are lost; the run must end."""
+    original = pipeline._process
+    victim = sorted(p.stem for p in generated.glob("*.txt"))[40]
+
+    def process_or_die(task, context):  # type: ignore[no-untyped-def]
+        if task.candidate.id == victim:  # as the out-of-memory killer would
+            os.kill(os.getpid(), signal.SIGKILL)
+        return original(task, context)
+
+    monkeypatch.setattr(pipeline, "_process", process_or_die)  # forked workers inherit it
+
+    def too_long(signum: int, frame: object) -> None:
+        raise TimeoutError("the run did not end after its worker died")
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(60)
+    try:
+        run = run_cli("report", generated, "--format", "json", "--jobs", "2", "--no-cache")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert run.code == 2 and run.out == ""
+    assert "worker process ended" in run.err and "SIGKILL" in run.err and "--jobs 1" in run.err
+    assert multiprocessing.active_children() == []  # the other worker was ended too
