@@ -249,13 +249,22 @@ def spawn(row: str, **flags: Any) -> Row:
 
 
 def plan(args: argparse.Namespace) -> Iterator[tuple[str, str, Callable[[], Row]]]:
-    """(row id, description, how to run it) in table order; rows that leave no state run `--repeat` times."""
+    """(row id, description, how to run it) in table order; rows that leave no state run `--repeat` times.
+
+    The floor and the two extraction rows enter the extraction ratios, so they run in rounds
+    (`interleaved`): each row samples the same stretches of the machine's drifting speed.
+    """
     corpus, n, times = args.corpus, args.articles, args.repeat
     yield "generate", f"generate {n:,} articles", lambda: spawn("generate", corpus=corpus, articles=n, seed=args.seed)
-    yield "floor", "floor: read + one regex pass", best_of(times, lambda: spawn("floor", corpus=corpus))
+    ratio_rows = interleaved(times, {
+        "floor": lambda: spawn("floor", corpus=corpus),
+        "extract-1": lambda: spawn("extract", corpus=corpus, jobs=1),
+        "extract-2": lambda: spawn("extract", corpus=corpus, jobs=2),
+    }, args.selected)
+    yield "floor", "floor: read + one regex pass", ratio_rows["floor"]
     yield "load", "load sources (read, hash, metadata)", best_of(times, lambda: spawn("load", corpus=corpus))
-    yield "extract-1", "extract, 1 process", best_of(times, lambda: spawn("extract", corpus=corpus, jobs=1))
-    yield "extract-2", "extract --jobs 2", best_of(times, lambda: spawn("extract", corpus=corpus, jobs=2))
+    yield "extract-1", "extract, 1 process", ratio_rows["extract-1"]
+    yield "extract-2", "extract --jobs 2", ratio_rows["extract-2"]
     for size in args.reconcile_sizes:
         yield (f"reconcile-{size}", f"reconcile {size:,} claims",
                best_of(times, functools.partial(spawn, "reconcile", claims=size)))
@@ -268,32 +277,60 @@ def best_of(times: int, run: Callable[[], Row]) -> Callable[[], Row]:
     On a shared virtual machine one run of the same work varies by half; the fastest run is
     the one least disturbed, and every row that enters a ratio is taken the same way.
     """
-    def repeated() -> Row:
-        rows = [run() for _ in range(times)]
-        timed = [row for row in rows if "seconds" in row]
-        if not timed:
-            return rows[0]
-        best = min(timed, key=lambda row: row["seconds"])
-        return {**best, "runs": len(timed), "slowest_s": max(row["seconds"] for row in timed)}
-    return repeated
+    return lambda: fastest([run() for _ in range(times)])
+
+
+def interleaved(times: int, runs: dict[str, Callable[[], Row]],
+                selected: Callable[[str], bool]) -> dict[str, Callable[[], Row]]:
+    """`best_of` for rows that enter one ratio: `times` rounds of each selected row in turn, run
+    when the first of them is asked for; each row then gives its fastest run."""
+    results: dict[str, list[Row]] = {}
+
+    def run_rounds() -> None:
+        for _ in range(times):
+            for name, run in runs.items():
+                if selected(name):
+                    results.setdefault(name, []).append(run())
+
+    def row(name: str) -> Callable[[], Row]:
+        def fastest_of_rounds() -> Row:
+            if not results:
+                run_rounds()
+            return fastest(results[name])
+        return fastest_of_rounds
+    return {name: row(name) for name in runs}
+
+
+def fastest(rows: list[Row]) -> Row:
+    """The fastest of a row's runs, with how many there were and the slowest time."""
+    timed = [row for row in rows if "seconds" in row]
+    if not timed:
+        return rows[0]
+    best = min(timed, key=lambda row: row["seconds"])
+    return {**best, "runs": len(timed), "slowest_s": max(row["seconds"] for row in timed)}
 
 
 def plan_report(args: argparse.Namespace) -> Iterator[tuple[str, str, Callable[[], Row]]]:
     """The whole report cold and warm, then `check` cold and after one source changed, on a private copy.
 
-    The two check rows enter one ratio, so each is taken like the rows that leave no state:
-    `--repeat` runs, the fastest kept. Every cold check starts from an empty cache; every warm
-    one follows an edit of one more file, so it finds exactly one source changed since the last run.
+    The two check rows enter one ratio, so they run in rounds like the extraction rows: each
+    round a cold check from an empty cache, then a warm one after an edit of one more file, which
+    finds exactly one source changed since the cold run. Each row keeps its fastest run.
     """
     work = Path(tempfile.mkdtemp(prefix="claimrecon-bench-report-"))
     copy, report_cache, check_cache = work / "corpus", work / "report-cache", work / "check-cache"
     edited = iter(range(args.articles))
 
+    def copied() -> None:  # by the first row that runs (`--rows` may leave out the report rows)
+        if not copy.exists():
+            shutil.copytree(args.corpus, copy, ignore=shutil.ignore_patterns(".*"))
+
     def cold() -> Row:
-        shutil.copytree(args.corpus, copy, ignore=shutil.ignore_patterns(".*"))
+        copied()
         return spawn("report", corpus=copy, cache_dir=report_cache, jobs=args.jobs)
 
     def cold_check() -> Row:
+        copied()
         shutil.rmtree(check_cache, ignore_errors=True)
         return spawn("check", corpus=copy, cache_dir=check_cache, jobs=args.jobs)
 
@@ -302,8 +339,10 @@ def plan_report(args: argparse.Namespace) -> Iterator[tuple[str, str, Callable[[
         file.write_text(file.read_text(encoding="utf-8") + "\nThe benchmark edited this article.\n", encoding="utf-8")
         return spawn("check", corpus=copy, cache_dir=check_cache, jobs=args.jobs)
 
+    check_rows = interleaved(args.repeat, {"check-cold": cold_check, "check-1-changed": changed}, args.selected)
+
     def changed_then_clean() -> Row:
-        result = best_of(args.repeat, changed)()
+        result = check_rows["check-1-changed"]()
         shutil.rmtree(work, ignore_errors=True)
         return result
 
@@ -312,7 +351,7 @@ def plan_report(args: argparse.Namespace) -> Iterator[tuple[str, str, Callable[[
                                                                              jobs=args.jobs)
     yield "report-html-warm", "report --format html, warm cache", lambda: spawn("report", corpus=copy, cache_dir=report_cache,
                                                                                 jobs=args.jobs, format="html")
-    yield "check-cold", "check, cold cache", best_of(args.repeat, cold_check)
+    yield "check-cold", "check, cold cache", check_rows["check-cold"]
     yield "check-1-changed", "check, warm cache, 1 source changed", changed_then_clean
 
 
@@ -444,10 +483,11 @@ def run_parent(args: argparse.Namespace) -> None:
     """Run every planned row in order, print the table and the targets, save the JSON."""
     args.corpus = args.corpus or Path(tempfile.gettempdir()) / f"claimrecon-bench-corpus-{args.articles}-s{args.seed}"
     wanted = set(args.rows.split(",")) if args.rows else None
+    args.selected = lambda name: not wanted or name in wanted or name == "generate" or name.split("-")[0] in wanted
     names: list[tuple[str, str]] = []
     rows: dict[str, Row] = {}
     for name, label, run in plan(args):
-        if wanted and name not in wanted and name != "generate" and name.split("-")[0] not in wanted:
+        if not args.selected(name):
             continue
         print(f"… {label}", file=sys.stderr, flush=True)
         names.append((name, label))
