@@ -250,10 +250,16 @@ class WorkerLost(RuntimeError):
     """A worker process ended in the middle of a run (killed, out of memory, or crashed)."""
 
     def __init__(self, exitcode: int) -> None:
-        how = f"killed by {signal.Signals(-exitcode).name}" if exitcode < 0 else f"exit code {exitcode}"
-        super().__init__(
-            f"a worker process ended in the middle of extraction ({how}; the system's out-of-memory "
-            "killer sends SIGKILL); no report was written. Run with --jobs 1 to find the file it was reading")
+        how = f"exit code {exitcode}"
+        if exitcode < 0:
+            try:
+                how = f"killed by {signal.Signals(-exitcode).name}"
+            except ValueError:  # a signal without a name (a real-time one)
+                how = f"killed by signal {-exitcode}"
+            if -exitcode == signal.SIGKILL:
+                how += ", as the system's out-of-memory killer does"
+        super().__init__(f"a worker process ended in the middle of extraction ({how}); no report was "
+                         "written. Run with --jobs 1 to find the file it was reading")
 
 
 def _next_outcomes(outcomes: Any, workers: list[Any]) -> list[_Done]:
