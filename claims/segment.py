@@ -164,7 +164,7 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _word_before(text: str, start: int, end: int) -> str:
     """The run of word characters and dots that ends at `end` (not before `start`): what
-    `([\\w.]+)$` finds, read backwards instead of tried at every position of the sentence."""
+    `([\\w.]+)\\Z` finds, read backwards instead of tried at every position of the sentence."""
     at = end
     while at > start and (text[at - 1].isalnum() or text[at - 1] in "_."):
         at -= 1

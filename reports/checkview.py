@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from claims import Claim, claim_order, value_label
+from claims import Claim, value_label
 from reconcile import Finding, ReportData, ValueGroup, is_open
 from reports.escape import normalise_line
 from reports.view import ReportIndex

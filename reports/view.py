@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from claims import Claim, ClaimStore, claim_order, value_label
+from claims import Claim, ClaimStore, value_label
 from reconcile import Finding, ReportData, ReviewState, ValueGroup, is_open
 from sources import Source
 
@@ -63,11 +63,6 @@ class ReportIndex:
         """The index of a report's sources and claims."""
         store = data.claims if isinstance(data.claims, ClaimStore) else ClaimStore(data.claims)
         return cls(sources={s.id: s for s in data.sources}, store=store)
-
-    @property
-    def claims(self) -> Mapping[str, Claim]:
-        """The claims by id."""
-        return self.store.by_id()
 
     def claims_by_source(self, group: ValueGroup) -> dict[str, list[Claim]]:
         """The claims behind one value by source, each source's in source order (one pass per
