@@ -35,7 +35,17 @@ from claims import (
     signature_of,
 )
 from reconcile import ReportData, apply_reviews, attach_suggestions, estimate_truth, load_reviews, reconcile_claims
-from sources import InputError, Problem, Source, SourceTask, load_task, plan_corpus
+from sources import (
+    EncodedSource,
+    InputError,
+    Problem,
+    Source,
+    SourceTable,
+    SourceTask,
+    load_task,
+    plan_corpus,
+    published_by_id,
+)
 
 from claimrecon.cache import ClaimCache
 from claimrecon.runindex import Processed
@@ -77,7 +87,7 @@ class ExtractStats:
 class Extraction:
     """The claims of a corpus, its sources (without their text), problems and statistics."""
 
-    sources: list[Source]
+    sources: SourceTable
     claims: ClaimStore
     problems: list[Problem]
     stats: ExtractStats
@@ -155,7 +165,7 @@ class _Collected:
     """The outcomes of a corpus's files as they come, in any order; sorted once at the end."""
 
     stats: ExtractStats = field(default_factory=ExtractStats)
-    sources: list[Source] = field(default_factory=list)
+    sources: list[Source | EncodedSource] = field(default_factory=list)
     claims: ClaimStore = field(default_factory=ClaimStore)
     problems: list[Problem] = field(default_factory=list)
     signatures: dict[str, Signature] = field(default_factory=dict)
@@ -182,7 +192,8 @@ class _Collected:
     def extraction(self, corpus_problems: list[Problem]) -> Extraction:
         problems = sorted(corpus_problems + self.problems, key=lambda p: (p.path, p.line or 0, p.message))
         self.stats.extracted_ids.sort()
-        return Extraction(sorted(self.sources, key=lambda s: s.id), self.claims, problems, self.stats, self.signatures)
+        return Extraction(SourceTable(sorted(self.sources, key=lambda s: s.id)), self.claims, problems, self.stats,
+                          self.signatures)
 
 
 @dataclass(frozen=True)
@@ -200,7 +211,7 @@ class _Done:
     Claims come as models, or encoded (JSON and the columns reconciliation reads) when they
     come from a worker or the run index: decoded only if a report shows them."""
 
-    source: Source | None
+    source: Source | EncodedSource | None
     claims: list[Claim] | EncodedClaims
     problems: list[Problem]
     extracted: bool = False
@@ -339,7 +350,7 @@ def build_report(options: RunOptions, *, progress: Callable[[int], None] | None 
         extraction, pack = _table_extraction(options, pack)
     else:
         extraction = extract_corpus(options, pack, progress)
-    published = {s.id: s.published for s in extraction.sources}
+    published = published_by_id(extraction.sources)
     findings = reconcile_claims(extraction.claims, pack, published=published)
     problems = list(extraction.problems)
     try:
@@ -362,7 +373,7 @@ def _table_extraction(options: RunOptions, pack: DomainPack) -> tuple[Extraction
     """Claims read from a structured table; a mapping file brings the table's own fields."""
     assert options.table is not None
     table = load_table(options.table, options.mapping, pack=None if options.mapping else pack)
-    extraction = Extraction(table.sources, ClaimStore(table.claims), table.problems,
+    extraction = Extraction(SourceTable(table.sources), ClaimStore(table.claims), table.problems,
                             ExtractStats(sources=len(table.sources)))
     return extraction, table.pack
 

@@ -2,8 +2,8 @@
 
 A warm run used to read, hash and parse every file and read back one cache entry per file. The
 index (one SQLite file per corpus in the cache folder) keeps, per file path, the file's stat
-stamp and content hash and what processing it gave: the source without its text, its problems,
-its claims and its copy signature. An entry is used again when the run's settings are the same
+stamp and content hash and what processing it gave: the source without its text (with its id and
+publication date beside it), its problems, its claims and its copy signature. An entry is used again when the run's settings are the same
 (tool version, domain pack, today's date, --max-bytes: one `setting` key for the whole index),
 the file's manifest fields are the same, and either
 
@@ -12,8 +12,8 @@ the file's manifest fields are the same, and either
   was taken may have changed since without its stamp changing), or
 - the file's bytes still hash to the recorded content hash (a fresh checkout: every mtime is new).
 
-Claims are kept as JSON with the columns reconciliation reads beside them (`claims.ClaimStore`),
-so a warm run decodes only the claims a report shows. Files that gave no source (empty,
+Sources and claims are kept as JSON with the columns a run reads of all of them beside it
+(`sources.SourceTable`, `claims.ClaimStore`), so a warm run decodes only those a report shows. Files that gave no source (empty,
 unreadable) are not indexed: they are rare and cheap to redo. Updates are one transaction at the
 end of a run; a damaged index (or one of an older layout) is deleted and rebuilt, and deleting it
 is always safe.
@@ -32,48 +32,44 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from claims import ClaimRow, EncodedClaims, Signature
-from sources import Problem, Published, Source, SourceTask
+from sources import EncodedSource, Problem, Published, Source, SourceTask
 
 # Seconds to wait for another run that is writing the index before going on without it.
 LOCK_TIMEOUT = 10.0
 # A stamp recorded less than this long after the file's mtime is not trusted on its own.
 RACY_NS = 2_000_000_000
 # The layout of the tables below; an index of another layout is emptied.
-_LAYOUT = 3
+_LAYOUT = 4
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS setting (key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, fields TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-    inode INTEGER NOT NULL, recorded_ns INTEGER NOT NULL, content_hash TEXT NOT NULL, payload BLOB NOT NULL,
-    claims BLOB NOT NULL, claim_rows BLOB NOT NULL, signature BLOB, checksum INTEGER NOT NULL
+    inode INTEGER NOT NULL, recorded_ns INTEGER NOT NULL, content_hash TEXT NOT NULL, source_id BLOB NOT NULL,
+    published BLOB NOT NULL, source BLOB NOT NULL, problems BLOB NOT NULL, claims BLOB NOT NULL,
+    claim_rows BLOB NOT NULL, signature BLOB, checksum INTEGER NOT NULL
 );
 """
 
 _COLUMNS = ("path, fields, size, mtime_ns, inode, recorded_ns, content_hash, "
-            "payload, claims, claim_rows, signature, checksum")
+            "source_id, published, source, problems, claims, claim_rows, signature, checksum")
 _MARKS = ", ".join("?" * len(_COLUMNS.split(",")))
 
 
 class Processed(NamedTuple):
-    """What processing one file gave: its source (text dropped), claims, problems, copy signature."""
+    """What processing one file gave: its source (text dropped; encoded when it comes from the
+    index), claims, problems, copy signature."""
 
-    source: Source
+    source: Source | EncodedSource
     claims: EncodedClaims
     problems: list[Problem]
     signature: Signature | None
 
 
-class _Payload(BaseModel):
-    """A file's source and problems (its claims and copy signature are kept beside)."""
-
-    source: Source
-    problems: list[Problem]
-
-
-_PAYLOADS = TypeAdapter(list[_Payload])
+_PROBLEMS = TypeAdapter(list[Problem])
+_PUBLISHED = TypeAdapter(Published | None)
 
 
 class Stamp(NamedTuple):
@@ -140,11 +136,14 @@ class RunIndex:
         """Keep what `task`'s file gave, under the stamp taken before it was read."""
         if stamp is None or self.unused:
             return
-        payload = _Payload(source=done.source, problems=done.problems).model_dump_json(exclude_none=True)
+        assert isinstance(done.source, Source)  # what a run records, it has just read from the file
+        source = EncodedSource.of(done.source)
         rows = json.dumps(done.claims.rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         signature = None if done.signature is None else np.asarray(done.signature, dtype="<u8").tobytes()
         self._updates.append((task.candidate.path, fields_key(task), *stamp, done.source.content_hash,
-                              *_Kept.sealed(payload.encode("utf-8"), done.claims.claims_json, rows, signature)))
+                              *_Kept.sealed(source.id.encode("utf-8"), _PUBLISHED.dump_json(source.published),
+                                            source.source_json, _PROBLEMS.dump_json(done.problems, exclude_none=True),
+                                            done.claims.claims_json, rows, signature)))
 
     def save(self) -> None:
         """Write the new and refreshed entries and drop those of files no longer in the corpus."""
@@ -226,44 +225,55 @@ def fields_key(task: SourceTask) -> str:
 
 
 class _Kept(NamedTuple):
-    """A file's entry past its stamp: the payload, its claims' JSON and rows, its copy signature
-    (little-endian 64-bit words) and a checksum of them all."""
+    """A file's entry past its stamp, all JSON in UTF-8 but the signature (little-endian 64-bit
+    words): the source's id, publication date and whole source, the problems, the claims and
+    their rows, and a checksum of them all."""
 
-    payload: bytes
+    source_id: bytes
+    published: bytes
+    source: bytes
+    problems: bytes
     claims: bytes
     claim_rows: bytes
     signature: bytes | None
     checksum: int
 
     @classmethod
-    def sealed(cls, payload: bytes, claims: bytes, claim_rows: bytes, signature: bytes | None) -> _Kept:
+    def sealed(cls, source_id: bytes, published: bytes, source: bytes, problems: bytes, claims: bytes,
+               claim_rows: bytes, signature: bytes | None) -> _Kept:
         """An entry with the checksum of its parts."""
-        return cls(payload, claims, claim_rows, signature, _checksum(payload, claims, claim_rows, signature or b""))
+        parts = (source_id, published, source, problems, claims, claim_rows, signature)
+        return cls(*parts, _checksum(*parts))
 
     def intact(self) -> bool:
         """Whether the parts still give the checksum (TypeError for a part that is not bytes)."""
-        return self.checksum == _checksum(self.payload, self.claims, self.claim_rows, self.signature or b"")
+        return self.checksum == _checksum(*self[:-1])
 
 
-def _checksum(*parts: bytes) -> int:
+def _checksum(*parts: bytes | None) -> int:
     checksum = 0
     for part in parts:
-        checksum = zlib.crc32(part, checksum)
+        checksum = zlib.crc32(part or b"", checksum)
     return checksum
 
 
 def _decode(kept: list[_Kept]) -> list[Processed]:
-    """Files' kept entries, decoded: the sources and the rows in one call each, the claims left
-    as JSON until they are read. ValueError when any is damaged.
+    """Files' kept entries, decoded but for the sources and claims, left as JSON until they are
+    read; the rows in one call. ValueError when any is damaged.
 
-    The checksum is what makes the rows trusted as they are: they were written by `record`."""
+    The checksum is what makes the entries trusted as they are: they were written by `record`."""
     if not all(k.intact() for k in kept):
         raise ValueError("a kept entry is damaged")
-    payloads = _PAYLOADS.validate_json(b"[" + b",".join(k.payload for k in kept) + b"]")
     rows = json.loads(b"[" + b",".join(k.claim_rows for k in kept) + b"]")
-    return [Processed(p.source, EncodedClaims(k.claims, list(map(ClaimRow._make, file_rows))), p.problems,
+    published: dict[bytes, Published | None] = {}  # a corpus has far fewer dates than sources
+    for k in kept:
+        if k.published not in published:
+            published[k.published] = _PUBLISHED.validate_json(k.published)
+    return [Processed(EncodedSource(k.source_id.decode("utf-8"), published[k.published], k.source),
+                      EncodedClaims(k.claims, list(map(ClaimRow._make, file_rows))),
+                      [] if k.problems == b"[]" else _PROBLEMS.validate_json(k.problems),
                       None if k.signature is None else np.frombuffer(k.signature, dtype="<u8"))
-            for p, k, file_rows in zip(payloads, kept, rows, strict=True)]
+            for k, file_rows in zip(kept, rows, strict=True)]
 
 
 def _same_content(file: str, content_hash: str) -> bool:

@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from claims import Claim, ClaimStore, TypedValue
-from sources import Problem, Source
+from sources import Problem, Source, SourceTable
 
 Status = Literal["conflict", "refinement", "agreement", "single-source"]
 Relation = Literal["equal", "compatible", "conflict"]
@@ -90,8 +90,9 @@ class ReportData(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
     corpus: str
-    sources: list[Source]
-    # A store decodes its claims only when they are read: tried first, so validation does not read them all.
+    # A table (a store) decodes its sources (claims) only when they are read: tried first, so
+    # validation does not read them all.
+    sources: SourceTable | list[Source] = Field(union_mode="left_to_right")
     claims: ClaimStore | list[Claim] = Field(union_mode="left_to_right")
     findings: list[Finding]
     problems: list[Problem]

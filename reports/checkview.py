@@ -20,7 +20,7 @@ from claims import Claim, value_label
 from reconcile import Finding, ReportData, ValueGroup, is_open
 from reports.escape import normalise_line
 from reports.view import ReportIndex
-from sources import Source
+from sources import Source, published_by_id
 
 FailOn = Literal["conflict", "refinement", "never"]
 SAMPLE_CORPUS = "<sample>"
@@ -125,7 +125,8 @@ class CheckIndex:
         """How old the source is, to rank newest first: minus the ordinal of the last day its
         publication date covers; the oldest possible date when unknown."""
         if self._age is None:  # for every source at once: findings of thousands of sources ask for most
-            self._age = {s.id: -s.published.end.toordinal() for s in self.index.sources.values() if s.published}
+            published = published_by_id(self.data.sources)
+            self._age = {s: -p.end.toordinal() for s, p in published.items() if p}
         return self._age.get(source_id, _UNKNOWN_AGE)
 
     def newest(self, finding: Finding) -> Located | None:

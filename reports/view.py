@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from claims import Claim, ClaimStore, value_label
 from reconcile import Finding, ReportData, ReviewState, ValueGroup, is_open
-from sources import Source
+from sources import Source, sources_by_id
 
 ReviewFilter = Literal["unreviewed", "reviewed", "changed-since-review"]
 STATUS_ORDER = ("conflict", "refinement", "agreement", "single-source")
@@ -55,14 +55,14 @@ def sorted_findings(data: ReportData, status: str | None = None) -> list[Finding
 class ReportIndex:
     """Sources and claims of one report by id; claims kept encoded are decoded as they are looked up."""
 
-    sources: dict[str, Source]
+    sources: Mapping[str, Source]
     store: ClaimStore
 
     @classmethod
     def of(cls, data: ReportData) -> ReportIndex:
         """The index of a report's sources and claims."""
         store = data.claims if isinstance(data.claims, ClaimStore) else ClaimStore(data.claims)
-        return cls(sources={s.id: s for s in data.sources}, store=store)
+        return cls(sources=sources_by_id(data.sources), store=store)
 
     def claims_by_source(self, group: ValueGroup) -> dict[str, list[Claim]]:
         """The claims behind one value by source, each source's in source order (one pass per

@@ -12,11 +12,13 @@ from sources.corpus import (
 )
 from sources.errors import FrontMatterError, InputError, ManifestError, SourceFileError
 from sources.models import Problem, Published, Source
+from sources.table import EncodedSource, SourceTable, published_by_id, sources_by_id
 from sources.yamldoc import LocatedYaml, describe_loc, parse_yaml_located
 
 __all__ = [
     "Corpus",
     "CorpusPlan",
+    "EncodedSource",
     "FrontMatterError",
     "InputError",
     "LocatedYaml",
@@ -25,6 +27,7 @@ __all__ = [
     "Published",
     "Source",
     "SourceFileError",
+    "SourceTable",
     "SourceTask",
     "describe_loc",
     "iter_corpus",
@@ -33,5 +36,7 @@ __all__ = [
     "load_task",
     "parse_yaml_located",
     "plan_corpus",
+    "published_by_id",
     "sample_corpus",
+    "sources_by_id",
 ]

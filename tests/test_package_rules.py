@@ -42,9 +42,10 @@ def test_no_entity_alias_or_catalogue_id_is_written_in_package_code() -> None:
 
 
 PUBLIC = {
-    "sources": ["Corpus", "CorpusPlan", "FrontMatterError", "InputError", "LocatedYaml", "ManifestError", "Problem",
-                "Published", "Source", "SourceFileError", "SourceTask", "describe_loc", "iter_corpus", "load_corpus",
-                "load_source", "load_task", "parse_yaml_located", "plan_corpus", "sample_corpus"],
+    "sources": ["Corpus", "CorpusPlan", "EncodedSource", "FrontMatterError", "InputError", "LocatedYaml",
+                "ManifestError", "Problem", "Published", "Source", "SourceFileError", "SourceTable", "SourceTask",
+                "describe_loc", "iter_corpus", "load_corpus", "load_source", "load_task", "parse_yaml_located",
+                "plan_corpus", "published_by_id", "sample_corpus", "sources_by_id"],
 }
 
 

@@ -135,20 +135,21 @@ def test_a_damaged_index_is_rebuilt(sample: Path, damage: bytes) -> None:
     assert run_cli("extract", sample, "--format", "jsonl").out == before
 
 
-def test_a_damaged_payload_is_discarded(sample: Path) -> None:
+def test_a_damaged_source_is_discarded(sample: Path) -> None:
     import sqlite3
 
     before = run_cli("extract", sample, "--format", "jsonl").out
     [index] = (sample / CACHE).glob("corpora/*/index.sqlite")
     with sqlite3.connect(index) as db:
-        db.execute("UPDATE files SET payload = ? WHERE rowid = 1", (b'{"source": 1',))
+        db.execute("UPDATE files SET source = ? WHERE rowid = 1", (b'{"id": 1',))
     db.close()
     assert run_cli("extract", sample, "--format", "jsonl").out == before
 
 
-@pytest.mark.parametrize("column", ["claims", "claim_rows", "signature"])
+@pytest.mark.parametrize("column", ["published", "source", "claims", "claim_rows", "signature"])
 def test_a_changed_byte_in_a_kept_column_is_caught(sample: Path, opened: list[str], column: str) -> None:
-    """Claims and rows are read back unchecked (claims only when shown): a checksum covers them."""
+    """Sources, claims and rows are read back unchecked (sources and claims only when shown): a
+    checksum covers them."""
     import sqlite3
 
     age(sample)
@@ -163,7 +164,7 @@ def test_a_changed_byte_in_a_kept_column_is_caught(sample: Path, opened: list[st
     opened.clear()
     after = extraction(sample)
     assert len(opened) == 5  # the index was dropped: every file read again
-    assert after.claims == before.claims and after.copies == before.copies
+    assert after.claims == before.claims and after.copies == before.copies and after.sources == before.sources
 
 
 def test_an_index_of_an_older_layout_is_rebuilt(sample: Path) -> None:
