@@ -22,19 +22,19 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
+import itertools
 import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 from pydantic import TypeAdapter, ValidationError
 
-from claims import ClaimRow, EncodedClaims, Signature
+from claims import EncodedClaims, LabelClash, Signature, label_code, merge_labels
 from sources import EncodedSource, Problem, Published, Source, SourceTask
 
 # Seconds to wait for another run that is writing the index before going on without it.
@@ -42,19 +42,20 @@ LOCK_TIMEOUT = 10.0
 # A stamp recorded less than this long after the file's mtime is not trusted on its own.
 RACY_NS = 2_000_000_000
 # The layout of the tables below; an index of another layout is emptied.
-_LAYOUT = 4
+_LAYOUT = 5
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS setting (key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS labels (code INTEGER PRIMARY KEY, label TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, fields TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     inode INTEGER NOT NULL, recorded_ns INTEGER NOT NULL, content_hash TEXT NOT NULL, source_id BLOB NOT NULL,
     published BLOB NOT NULL, source BLOB NOT NULL, problems BLOB NOT NULL, claims BLOB NOT NULL,
-    claim_rows BLOB NOT NULL, signature BLOB, checksum INTEGER NOT NULL
+    claim_ids BLOB NOT NULL, claim_codes BLOB NOT NULL, signature BLOB, checksum INTEGER NOT NULL
 );
 """
 
 _COLUMNS = ("path, fields, size, mtime_ns, inode, recorded_ns, content_hash, "
-            "source_id, published, source, problems, claims, claim_rows, signature, checksum")
+            "source_id, published, source, problems, claims, claim_ids, claim_codes, signature, checksum")
 _MARKS = ", ".join("?" * len(_COLUMNS.split(",")))
 
 
@@ -99,12 +100,15 @@ class RunIndex:
         self.unused = False
         self._updates: list[tuple[object, ...]] = []
         self._seen: set[str] = set()
+        self._labels: dict[int, str] = {}  # of the codes in the index and in `_updates`
+        self._stored_labels = 0  # how many of `_labels` (the first) are in the index
 
     def lookup(self, tasks: Sequence[SourceTask]) -> dict[str, Processed]:
         """What each task's file gave last time, by path, for the files that have not changed."""
         self._seen = {task.candidate.path for task in tasks}
         try:
-            rows = self._read_rows()
+            rows, self._labels = self._read_rows()
+            self._stored_labels = len(self._labels)
         except sqlite3.OperationalError:  # locked by another run past the timeout, or unwritable
             self._give_up()
             return {}
@@ -127,7 +131,8 @@ class RunIndex:
                 self._updates.append((task.candidate.path, fields, *stamp, content_hash, *kept))
             fresh.append((task.candidate.path, _Kept(*kept)))
         try:
-            return dict(zip([path for path, _ in fresh], _decode([kept for _, kept in fresh]), strict=True))
+            return dict(zip([path for path, _ in fresh], _decode([kept for _, kept in fresh], self._labels),
+                            strict=True))
         except (ValidationError, ValueError, TypeError):
             self._discard()
             return {}
@@ -137,13 +142,20 @@ class RunIndex:
         if stamp is None or self.unused:
             return
         assert isinstance(done.source, Source)  # what a run records, it has just read from the file
+        claims = done.claims
+        if any("\n" in claim_id for claim_id in claims.claim_ids):  # kept joined by newlines
+            return
+        try:
+            merge_labels(self._labels, ((code, claims.labels[code]) for code in np.unique(claims.codes[:, :3]).tolist()))
+        except LabelClash:
+            return
         source = EncodedSource.of(done.source)
-        rows = json.dumps(done.claims.rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         signature = None if done.signature is None else np.asarray(done.signature, dtype="<u8").tobytes()
         self._updates.append((task.candidate.path, fields_key(task), *stamp, done.source.content_hash,
                               *_Kept.sealed(source.id.encode("utf-8"), _PUBLISHED.dump_json(source.published),
                                             source.source_json, _PROBLEMS.dump_json(done.problems, exclude_none=True),
-                                            done.claims.claims_json, rows, signature)))
+                                            claims.claims_json, "\n".join(claims.claim_ids).encode("utf-8"),
+                                            np.asarray(claims.codes, dtype="<i8").tobytes(), signature)))
 
     def save(self) -> None:
         """Write the new and refreshed entries and drop those of files no longer in the corpus."""
@@ -156,6 +168,10 @@ class RunIndex:
                 if not self._updates and not gone:
                     return
                 db.executemany("DELETE FROM files WHERE path = ?", gone)
+                # Labels are never deleted (a code always stands for one label): an entry kept from
+                # before, even refreshed by this run, finds its labels.
+                db.executemany("INSERT OR IGNORE INTO labels VALUES (?, ?)",
+                               itertools.islice(self._labels.items(), self._stored_labels, None))
                 db.executemany(f"INSERT OR REPLACE INTO files ({_COLUMNS}) VALUES ({_MARKS})", self._updates)
         except sqlite3.OperationalError:
             self._give_up()
@@ -166,17 +182,19 @@ class RunIndex:
         """The stamp of `task`'s file now, to take before the file is read."""
         return _stamp(task.candidate.file)
 
-    def _read_rows(self) -> dict[str, tuple[Any, ...]]:
+    def _read_rows(self) -> tuple[dict[str, tuple[Any, ...]], dict[int, str]]:
+        """The entries by path and the labels by code; ValueError for a label that is not its code's."""
         if not self.file.exists():
-            return {}
+            return {}, {}
         with self._transaction() as db:
+            labels = dict(db.execute("SELECT code, label FROM labels"))
             setting = db.execute("SELECT key FROM setting").fetchone()
             if setting is None or setting[0] != self.setting:
                 db.execute("DELETE FROM files")
                 db.execute("DELETE FROM setting")
                 db.execute("INSERT INTO setting VALUES (?)", (self.setting,))
-                return {}
-            return {row[0]: row[1:] for row in db.execute(f"SELECT {_COLUMNS} FROM files")}
+                return {}, labels
+            return {row[0]: row[1:] for row in db.execute(f"SELECT {_COLUMNS} FROM files")}, labels
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -225,24 +243,26 @@ def fields_key(task: SourceTask) -> str:
 
 
 class _Kept(NamedTuple):
-    """A file's entry past its stamp, all JSON in UTF-8 but the signature (little-endian 64-bit
-    words): the source's id, publication date and whole source, the problems, the claims and
-    their rows, and a checksum of them all."""
+    """A file's entry past its stamp, all JSON in UTF-8 but where said: the source's id,
+    publication date and whole source, the problems, the claims, the claim ids (joined by
+    newlines) and codes (`claims.EncodedClaims`, as little-endian 64-bit integers), the copy
+    signature (little-endian 64-bit words), and a checksum of them all."""
 
     source_id: bytes
     published: bytes
     source: bytes
     problems: bytes
     claims: bytes
-    claim_rows: bytes
+    claim_ids: bytes
+    claim_codes: bytes
     signature: bytes | None
     checksum: int
 
     @classmethod
     def sealed(cls, source_id: bytes, published: bytes, source: bytes, problems: bytes, claims: bytes,
-               claim_rows: bytes, signature: bytes | None) -> _Kept:
+               claim_ids: bytes, claim_codes: bytes, signature: bytes | None) -> _Kept:
         """An entry with the checksum of its parts."""
-        parts = (source_id, published, source, problems, claims, claim_rows, signature)
+        parts = (source_id, published, source, problems, claims, claim_ids, claim_codes, signature)
         return cls(*parts, _checksum(*parts))
 
     def intact(self) -> bool:
@@ -257,23 +277,33 @@ def _checksum(*parts: bytes | None) -> int:
     return checksum
 
 
-def _decode(kept: list[_Kept]) -> list[Processed]:
+def _decode(kept: list[_Kept], labels: Mapping[int, str]) -> list[Processed]:
     """Files' kept entries, decoded but for the sources and claims, left as JSON until they are
-    read; the rows in one call. ValueError when any is damaged.
+    read; the claim ids and codes of all files in one pass. ValueError when any is damaged.
 
-    The checksum is what makes the entries trusted as they are: they were written by `record`."""
+    The checksums are what make the entries trusted as they are: they were written by `record`;
+    a label is its code's when the code is its hash."""
     if not all(k.intact() for k in kept):
         raise ValueError("a kept entry is damaged")
-    rows = json.loads(b"[" + b",".join(k.claim_rows for k in kept) + b"]")
+    if any(label_code(label) != code for code, label in labels.items()):
+        raise ValueError("a label is damaged")
+    codes = np.frombuffer(b"".join(k.claim_codes for k in kept), dtype="<i8").reshape(-1, 4)
+    joined = b"\n".join(k.claim_ids for k in kept if k.claim_ids)
+    claim_ids = joined.decode("utf-8").split("\n") if joined else []
+    if len(claim_ids) != len(codes):
+        raise ValueError("claim ids and codes differ in number")
+    if not labels.keys() >= set(np.unique(codes[:, :3]).tolist()):
+        raise ValueError("a code has no label")
     published: dict[bytes, Published | None] = {}  # a corpus has far fewer dates than sources
     for k in kept:
         if k.published not in published:
             published[k.published] = _PUBLISHED.validate_json(k.published)
+    bounds = list(itertools.accumulate((len(k.claim_codes) // 32 for k in kept), initial=0))
     return [Processed(EncodedSource(k.source_id.decode("utf-8"), published[k.published], k.source),
-                      EncodedClaims(k.claims, list(map(ClaimRow._make, file_rows))),
+                      EncodedClaims(k.claims, claim_ids[lo:hi], codes[lo:hi], labels),
                       [] if k.problems == b"[]" else _PROBLEMS.validate_json(k.problems),
                       None if k.signature is None else np.frombuffer(k.signature, dtype="<u8"))
-            for k, file_rows in zip(kept, rows, strict=True)]
+            for k, lo, hi in zip(kept, bounds, bounds[1:])]
 
 
 def _same_content(file: str, content_hash: str) -> bool:

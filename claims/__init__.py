@@ -5,7 +5,7 @@ from claims.errors import PackError, TableError
 from claims.extract import extract_claims
 from claims.pack import CatalogueEntry, DomainPack, EntitySpec, FieldSpec, KindSpec, expand_alias, load_pack
 from claims.quantities import QuantityMatch, find_quantities, normalise_quantity
-from claims.store import ClaimOrder, ClaimRow, ClaimStore, EncodedClaims, claim_order
+from claims.store import ClaimOrder, ClaimStore, Coded, EncodedClaims, LabelClash, claim_order, label_code, merge_labels
 from claims.tables import TableClaims, TableMapping, load_mapping, load_table, table_pack
 from claims.values import (
     Claim,
@@ -24,8 +24,8 @@ __all__ = [
     "CatalogueEntry",
     "Claim",
     "ClaimOrder",
-    "ClaimRow",
     "ClaimStore",
+    "Coded",
     "DateMatch",
     "DateValue",
     "DomainPack",
@@ -34,6 +34,7 @@ __all__ = [
     "Evidence",
     "FieldSpec",
     "KindSpec",
+    "LabelClash",
     "PackError",
     "QuantityMatch",
     "QuantityValue",
@@ -51,10 +52,12 @@ __all__ = [
     "extract_claims",
     "find_dates",
     "find_quantities",
+    "label_code",
     "load_mapping",
     "load_pack",
     "load_table",
     "make_claim",
+    "merge_labels",
     "normalise_date",
     "normalise_quantity",
     "signature_of",

@@ -4,8 +4,9 @@ A warm run takes most sources' claims from the run index, and a check after a on
 prints a few dozen of the corpus's claims; decoding all of them into models was most of its
 time. Reconciliation needs only a few columns of each claim (id, source, entity, field, value
 key, value, offset): a `ClaimStore` keeps each source's claims either as models or as their
-JSON with those columns beside it (`ClaimRow`s), hands reconciliation the columns, and decodes
-a source's claims the first time one of them is asked for.
+JSON with those columns beside it (`EncodedClaims`: the ids, and the labels as integer codes
+that are the same in every process and run), hands reconciliation the columns, and decodes a
+source's claims the first time one of them is asked for.
 
 Iteration gives the claims in `claim_order` (source, offset, entity, field, id), the order
 every report lists them in.
@@ -13,11 +14,13 @@ every report lists them in.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import heapq
 import itertools
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, overload
 
+import numpy as np
 from pydantic import TypeAdapter
 
 from claims.values import Claim, TypedValue, value_key
@@ -40,51 +43,83 @@ def claim_order(claim: Claim) -> ClaimOrder:
     return ClaimOrder(claim.source_id, claim.evidence.start, claim.entity, claim.field, claim.claim_id)
 
 
-class ClaimRow(NamedTuple):
-    """What reconciliation reads of one claim besides its value, without decoding it: id, entity,
-    field, the value's key (`value_key`: equal keys, equal values) and the value's offset."""
+def label_code(label: str) -> int:
+    """The code of an entity, field or value-key label: 63 bits of its BLAKE2b hash, the same in
+    every process and run, so rows coded anywhere (a worker, the run index) can be put together."""
+    return int.from_bytes(hashlib.blake2b(label.encode("utf-8"), digest_size=8).digest(), "little") >> 1
 
-    claim_id: str
-    entity: str
-    field: str
-    key: str
-    start: int
 
-    @classmethod
-    def of(cls, claim: Claim) -> ClaimRow:
-        return cls(claim.claim_id, claim.entity, claim.field, value_key(claim.value), claim.evidence.start)
+class LabelClash(ValueError):
+    """Two labels with one code: never seen (a 63-bit hash); rows are not mixed up if it happens."""
+
+
+def merge_labels(into: dict[int, str], labels: Iterable[tuple[int, str]]) -> None:
+    """Add the (code, label) pairs to `into`; LabelClash when a code stands for two labels."""
+    for code, label in labels:
+        if into.setdefault(code, label) != label:
+            raise LabelClash(f"labels {into[code]!r} and {label!r} have the same code {code}")
+
+
+class Coded(NamedTuple):
+    """A column of labels as their codes (an int64 array) and the labels by code."""
+
+    codes: np.ndarray
+    labels: Mapping[int, str]
 
 
 class EncodedClaims(NamedTuple):
-    """One source's claims as JSON (a list of `Claim`) and their rows, both in claim order: plain
-    data, cheap to keep and to send between processes."""
+    """One source's claims as JSON (a list of `Claim`) and as the columns reconciliation reads,
+    both in claim order: plain data, cheap to keep and to send between processes.
+
+    The columns are the claim ids and an (n, 4) int64 array: the codes (`label_code`) of each
+    claim's entity, field and value key (`value_key`: equal keys, equal values), and the value's
+    offset. `labels` gives the label of each code (it may hold more)."""
 
     claims_json: bytes
-    rows: list[ClaimRow]
+    claim_ids: list[str]
+    codes: np.ndarray
+    labels: Mapping[int, str]
 
     @classmethod
     def of(cls, claims: Sequence[Claim]) -> EncodedClaims:
         ordered = sorted(claims, key=claim_order)
-        return cls(_CLAIMS.dump_json(ordered, exclude_none=True), [ClaimRow.of(c) for c in ordered])
+        labels: dict[int, str] = {}
+        return cls(_CLAIMS.dump_json(ordered, exclude_none=True), [c.claim_id for c in ordered],
+                   _coded(ordered, labels), labels)
+
+
+_ENTITY, _FIELD, _KEY, _START = range(4)  # the columns of a codes array
+
+
+def _coded(claims: Sequence[Claim], labels: dict[int, str]) -> np.ndarray:
+    """The codes array of `claims` (see `EncodedClaims`), adding the labels it uses to `labels`."""
+    texts = [(c.entity, c.field, value_key(c.value)) for c in claims]
+    code = {text: label_code(text) for text in {text for row in texts for text in row}}
+    merge_labels(labels, ((found, text) for text, found in code.items()))
+    rows = [(code[entity], code[field], code[key], c.evidence.start) for (entity, field, key), c in zip(texts, claims)]
+    return np.array(rows, dtype=np.int64).reshape(len(rows), 4)
 
 
 class _Part:
-    """One source's claims and their rows, in claim order: models, or JSON decoded on first use."""
+    """One source's claims, their ids and codes, in claim order: models, or JSON decoded on first use."""
 
-    def __init__(self, source_id: str, rows: list[ClaimRow], claims: list[Claim] | None,
-                 claims_json: bytes = b"") -> None:
+    def __init__(self, source_id: str, claim_ids: list[str], codes: np.ndarray, labels: Mapping[int, str],
+                 claims: list[Claim] | None, claims_json: bytes = b"") -> None:
         self.source_id = source_id
-        self.rows = rows
+        self.claim_ids = claim_ids
+        self.codes = codes
+        self.labels = labels
         self._claims = claims
         self._json = claims_json
 
     @classmethod
     def of(cls, source_id: str, claims: Sequence[Claim]) -> _Part:
         ordered = sorted(claims, key=claim_order)
-        return cls(source_id, [ClaimRow.of(c) for c in ordered], ordered)
+        labels: dict[int, str] = {}
+        return cls(source_id, [c.claim_id for c in ordered], _coded(ordered, labels), labels, ordered)
 
     def claims(self) -> list[Claim]:
-        """The claims as models, in the order of `rows`."""
+        """The claims as models, in the order of `claim_ids`."""
         if self._claims is None:
             self._claims = _CLAIMS.validate_json(self._json)
             self._json = b""
@@ -92,11 +127,13 @@ class _Part:
 
 
 class _Flat(NamedTuple):
-    """The store's rows end to end in claim order: a claim's place here is its position."""
+    """The store's claims end to end in claim order: a claim's place here is its position."""
 
-    rows: list[ClaimRow]
-    source_ids: list[str]  # of each row
-    starts: list[int]  # the position of each part's first row, parts in source-id order
+    claim_ids: list[str]
+    codes: np.ndarray  # (n, 4): see `EncodedClaims`
+    labels: dict[int, str]
+    source_ids: list[str]  # of each claim
+    starts: list[int]  # the position of each part's first claim, parts in source-id order
     parts: list[_Part]
     positions: dict[str, int]  # claim id → position
 
@@ -124,7 +161,7 @@ class ClaimStore(Sequence[Claim]):
 
     def add_encoded(self, source_id: str, encoded: EncodedClaims) -> None:
         """Add one source's claims as JSON (from `EncodedClaims.of`), decoded when first needed."""
-        self._put(_Part(source_id, encoded.rows, None, encoded.claims_json))
+        self._put(_Part(source_id, encoded.claim_ids, encoded.codes, encoded.labels, None, encoded.claims_json))
 
     def _put(self, part: _Part) -> None:
         known = self._parts.get(part.source_id)
@@ -134,7 +171,7 @@ class ClaimStore(Sequence[Claim]):
         self._flat = None
 
     def __len__(self) -> int:
-        return sum(len(part.rows) for part in self._parts.values())
+        return sum(len(part.claim_ids) for part in self._parts.values())
 
     def __iter__(self) -> Iterator[Claim]:
         for part in self._flattened().parts:
@@ -168,8 +205,8 @@ class ClaimStore(Sequence[Claim]):
         position = flat.positions.get(claim_id)
         if position is None:
             return None
-        row = flat.rows[position]
-        return ClaimOrder(flat.source_ids[position], row.start, row.entity, row.field, row.claim_id)
+        entity, field, _, start = flat.codes[position].tolist()
+        return ClaimOrder(flat.source_ids[position], start, flat.labels[entity], flat.labels[field], claim_id)
 
     def count(self, claim_ids: Iterable[str]) -> int:
         """How many of `claim_ids` are claims of this store."""
@@ -192,25 +229,35 @@ class ClaimStore(Sequence[Claim]):
         return _ById(self)
 
     def columns(self, fields: Container[str]) -> dict[str, Any]:
-        """`reconcile_frame`'s columns for the claims of `fields`, as lists; the `value` column
-        decodes only the claims whose values are taken from it (`take`)."""
+        """`reconcile_frame`'s columns for the claims of `fields`: claim and source ids as lists,
+        entity, field and key as `Coded` columns; the `value` column decodes only the claims whose
+        values are taken from it (`take`)."""
         flat = self._flattened()
-        rows, source_ids = flat.rows, flat.source_ids
-        positions: Sequence[int] = range(len(rows))
-        if not all(row.field in fields for row in rows):
-            positions = [i for i, row in enumerate(rows) if row.field in fields]
-            rows, source_ids = [rows[i] for i in positions], [source_ids[i] for i in positions]
-        claim_ids, entities, field_ids, keys, starts = (list(c) for c in zip(*rows)) if rows else ([], [], [], [], [])
-        return {"claim_id": claim_ids, "source_id": source_ids, "entity": entities, "field": field_ids,
-                "key": keys, "value": _Values(self, positions), "evidence_start": starts}
+        claim_ids, codes, source_ids = flat.claim_ids, flat.codes, flat.source_ids
+        positions: Sequence[int] = range(len(claim_ids))
+        field_codes = np.unique(codes[:, _FIELD]).tolist()
+        unwanted = [code for code in field_codes if flat.labels[code] not in fields]
+        if unwanted:
+            chosen = np.flatnonzero(~np.isin(codes[:, _FIELD], unwanted))
+            positions = chosen.tolist()
+            claim_ids, codes, source_ids = [claim_ids[i] for i in positions], codes[chosen], [source_ids[i] for i in positions]
+        return {"claim_id": claim_ids, "source_id": source_ids, "entity": Coded(codes[:, _ENTITY], flat.labels),
+                "field": Coded(codes[:, _FIELD], flat.labels), "key": Coded(codes[:, _KEY], flat.labels),
+                "value": _Values(self, positions), "evidence_start": codes[:, _START]}
 
     def _flattened(self) -> _Flat:
         if self._flat is None:
             parts = [self._parts[s] for s in sorted(self._parts)]
-            rows = [row for part in parts for row in part.rows]
-            starts = list(itertools.accumulate((len(part.rows) for part in parts[:-1]), initial=0))
-            self._flat = _Flat(rows, [part.source_id for part in parts for _ in part.rows], starts, parts,
-                               dict(zip([row.claim_id for row in rows], range(len(rows)))))
+            claim_ids = list(itertools.chain.from_iterable(part.claim_ids for part in parts))
+            labels: dict[int, str] = {}
+            for shared in {id(part.labels): part.labels for part in parts}.values():  # the run index's parts share one
+                merge_labels(labels, shared.items())
+            codes = np.concatenate([part.codes for part in parts]) if parts else np.empty((0, 4), dtype=np.int64)
+            starts = list(itertools.accumulate((len(part.claim_ids) for part in parts[:-1]), initial=0))
+            source_ids = list(itertools.chain.from_iterable(itertools.repeat(part.source_id, len(part.claim_ids))
+                                                            for part in parts))
+            self._flat = _Flat(claim_ids, codes, labels, source_ids, starts, parts,
+                               dict(zip(claim_ids, range(len(claim_ids)))))
         return self._flat
 
     def _claim_at(self, position: int) -> Claim:

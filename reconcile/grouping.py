@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from claims import TypedValue
+from claims import Coded, TypedValue
 
 _ID_PREFIX = "S8"  # the first 8 bytes of an ASCII claim id, zero-padded
 _NO_OFFSET = np.iinfo(np.int64).max
@@ -34,8 +34,8 @@ class Distinct(NamedTuple):
 def group_columns(columns: Mapping[str, Any]) -> dict[tuple[str, str], list[Distinct]]:
     """The distinct values of each (entity, field): representative value, sorted sources and claim ids.
 
-    `columns` are those of `findings.FRAME_COLUMNS`, as lists or pandas Series (`value` may also
-    be a column that decodes on `take`).
+    `columns` are those of `findings.FRAME_COLUMNS`, as lists or pandas Series, or `Coded` labels
+    (`value` may also be a column that decodes on `take`).
     """
     if len(columns["claim_id"]) == 0:
         return {}
@@ -71,7 +71,10 @@ def _codes(column: Any, *, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
     Factorising hashes rather than sorts; sorting, when asked, touches only the distinct labels.
     """
     found: tuple[Any, Any]
-    if isinstance(column, list):
+    if isinstance(column, Coded):  # labels already numbered (`ClaimStore.columns`): make the numbers dense
+        distinct, inverse = np.unique(column.codes, return_inverse=True)
+        found = inverse.reshape(-1), [column.labels[code] for code in distinct.tolist()]
+    elif isinstance(column, list):
         found = _factorise_list(column)
     else:  # a pandas Series (`reconcile_frame`): its hash table, or a categorical's own codes
         import pandas as pd

@@ -9,6 +9,7 @@ import pytest
 from claimrecon import runindex
 from claimrecon.pipeline import Extraction, RunOptions, extract_corpus
 from claims import load_pack
+from reconcile import reconcile_claims
 from tests.app.corpus import copy_sample, run_cli
 
 CACHE = ".claimrecon-cache"
@@ -19,8 +20,11 @@ def sample(tmp_path: Path) -> Path:
     return copy_sample(tmp_path / "corpus")
 
 
+PACK = load_pack(None)
+
+
 def extraction(corpus: Path) -> Extraction:
-    return extract_corpus(RunOptions(corpus=corpus, jobs=1), load_pack(None))
+    return extract_corpus(RunOptions(corpus=corpus, jobs=1), PACK)
 
 
 def age(corpus: Path, seconds: int = 60) -> None:
@@ -146,7 +150,7 @@ def test_a_damaged_source_is_discarded(sample: Path) -> None:
     assert run_cli("extract", sample, "--format", "jsonl").out == before
 
 
-@pytest.mark.parametrize("column", ["published", "source", "claims", "claim_rows", "signature"])
+@pytest.mark.parametrize("column", ["published", "source", "claims", "claim_ids", "claim_codes", "signature"])
 def test_a_changed_byte_in_a_kept_column_is_caught(sample: Path, opened: list[str], column: str) -> None:
     """Sources, claims and rows are read back unchecked (sources and claims only when shown): a
     checksum covers them."""
@@ -157,7 +161,8 @@ def test_a_changed_byte_in_a_kept_column_is_caught(sample: Path, opened: list[st
     [index] = (sample / CACHE).glob("corpora/*/index.sqlite")
     with sqlite3.connect(index) as db:
         rowid, kept = db.execute(f"SELECT rowid, {column} FROM files WHERE length(claims) > 2 LIMIT 1").fetchone()
-        damaged = bytes([kept[0] ^ 1]) + kept[1:] if column == "signature" else kept.replace(b"1", b"2", 1)
+        binary = column in ("signature", "claim_codes")
+        damaged = bytes([kept[0] ^ 1]) + kept[1:] if binary else kept.replace(b"1", b"2", 1)
         assert damaged != kept
         db.execute(f"UPDATE files SET {column} = ? WHERE rowid = ?", (damaged, rowid))
     db.close()
@@ -165,6 +170,26 @@ def test_a_changed_byte_in_a_kept_column_is_caught(sample: Path, opened: list[st
     after = extraction(sample)
     assert len(opened) == 5  # the index was dropped: every file read again
     assert after.claims == before.claims and after.copies == before.copies and after.sources == before.sources
+
+
+@pytest.mark.parametrize("damage", ["UPDATE labels SET label = label || 'x' WHERE rowid IN (SELECT rowid FROM labels LIMIT 1)",
+                                    "DELETE FROM labels WHERE rowid IN (SELECT rowid FROM labels LIMIT 1)"],
+                         ids=["changed", "missing"])
+def test_a_damaged_label_is_caught(sample: Path, opened: list[str], damage: str) -> None:
+    """Claim rows name entities, fields and values by code; a label that is not its code's, or
+    a code without a label, drops the index rather than give a claim another entity."""
+    import sqlite3
+
+    age(sample)
+    before = extraction(sample)
+    [index] = (sample / CACHE).glob("corpora/*/index.sqlite")
+    with sqlite3.connect(index) as db:
+        assert db.execute(damage).rowcount == 1
+    db.close()
+    opened.clear()
+    after = extraction(sample)
+    assert len(opened) == 5  # the index was dropped: every file read again
+    assert after.claims == before.claims and reconcile_claims(after.claims, PACK) == reconcile_claims(before.claims, PACK)
 
 
 def test_an_index_of_an_older_layout_is_rebuilt(sample: Path) -> None:
@@ -181,7 +206,7 @@ def test_an_index_of_an_older_layout_is_rebuilt(sample: Path) -> None:
     db.close()
     assert run_cli("extract", sample, "--format", "jsonl").out == before
     with sqlite3.connect(index) as db:
-        assert db.execute("SELECT count(claim_rows) FROM files").fetchone()[0] == 5
+        assert db.execute("SELECT count(claim_codes) FROM files").fetchone()[0] == 5
     db.close()
 
 

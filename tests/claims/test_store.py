@@ -1,13 +1,25 @@
 """The claim store: claims kept as JSON give the same claims, in the same order, decoded only when read."""
 from __future__ import annotations
 
+import json
+import os
 import random
 from typing import Any
 
 import pytest
 
 import claims.store
-from claims import Claim, ClaimStore, EncodedClaims, claim_order, extract_claims, load_pack
+from claims import (
+    Claim,
+    ClaimStore,
+    EncodedClaims,
+    LabelClash,
+    claim_order,
+    extract_claims,
+    label_code,
+    load_pack,
+    merge_labels,
+)
 from reconcile import reconcile_claims
 from sources import load_corpus
 
@@ -107,3 +119,23 @@ def test_two_batches_of_one_source_join_in_claim_order() -> None:
     store.add(own[0].source_id, own[1::2])
     assert list(store) == sorted(own, key=claim_order)
     assert reconcile_claims(store, PACK) == reconcile_claims(own, PACK)
+
+
+def test_label_codes_are_the_same_in_another_process_whatever_its_hash_seed() -> None:
+    import subprocess
+    import sys
+
+    labels = ["space-dialogue-3", "event_date", '{"id":"tokyo","type":"ref"}', "é"]
+    script = "import sys, json; from claims import label_code; print(json.dumps([label_code(l) for l in sys.argv[1:]]))"
+    other = subprocess.run([sys.executable, "-c", script, *labels], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": "12345"})
+    assert json.loads(other.stdout) == [label_code(label) for label in labels]
+    assert len({label_code(label) for label in labels}) == len(labels) and all(label_code(l) >= 0 for l in labels)
+
+
+def test_a_code_that_stands_for_two_labels_is_refused() -> None:
+    known = {label_code("a"): "a"}
+    merge_labels(known, [(label_code("b"), "b"), (label_code("a"), "a")])
+    assert known == {label_code("a"): "a", label_code("b"): "b"}
+    with pytest.raises(LabelClash):
+        merge_labels(known, [(label_code("a"), "not a")])
