@@ -2,8 +2,8 @@
 
 A warm run used to read, hash and parse every file and read back one cache entry per file. The
 index (one SQLite file per corpus in the cache folder) keeps, per file path, the file's stat
-stamp and content hash and what processing it gave: the source without its text (with its id and
-publication date beside it), its problems, its claims and its copy signature. An entry is used again when the run's settings are the same
+stamp and content hash and what processing it gave: the source without its text, its problems,
+its claims and its copy signature. An entry is used again when the run's settings are the same
 (tool version, domain pack, today's date, --max-bytes: one `setting` key for the whole index),
 the file's manifest fields are the same, and either
 
@@ -12,24 +12,36 @@ the file's manifest fields are the same, and either
   was taken may have changed since without its stamp changing), or
 - the file's bytes still hash to the recorded content hash (a fresh checkout: every mtime is new).
 
-Sources and claims are kept as JSON with the columns a run reads of all of them beside it
-(`sources.SourceTable`, `claims.ClaimStore`), so a warm run decodes only those a report shows. Files that gave no source (empty,
-unreadable) are not indexed: they are rare and cheap to redo. Updates are one transaction at the
-end of a run; a damaged index (or one of an older layout) is deleted and rebuilt, and deleting it
-is always safe.
+Entries are kept in segments, one SQLite row each. A run that records anything (files new or
+edited, stamps refreshed) adds one segment of those entries, and a path's entry in the newest
+segment is the one used. A segment is columns: paths, manifest-field keys, content hashes and
+source ids as JSON; stamps, offsets and claim codes as integer arrays; and the sources', claims'
+and signatures' bytes laid end to end, all under one checksum. A warm run reads a few rows and
+slices out what it needs, so an unchanged file costs its stat and a few slices, not a row of
+SQLite and a dozen objects. When the segments hold many entries no longer used (files edited
+again, deleted) or are many, the run that finds them so writes one segment of the entries in
+use in place of the segments it read.
+
+Sources and claims stay JSON until read, with the columns every run reads of them beside it
+(`sources.SourceTable`; `claims.ClaimStore`, whose label codes are kept with one table of their
+labels). Files that gave no source (empty, unreadable) are not indexed: they are rare and cheap
+to redo. Updates are one transaction at the end of a run; a damaged index (or one of an older
+layout) is deleted and rebuilt, and deleting it is always safe.
 """
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import itertools
+import json
 import os
 import sqlite3
 import time
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from pydantic import TypeAdapter, ValidationError
@@ -41,22 +53,24 @@ from sources import EncodedSource, Problem, Published, Source, SourceTask
 LOCK_TIMEOUT = 10.0
 # A stamp recorded less than this long after the file's mtime is not trusted on its own.
 RACY_NS = 2_000_000_000
+# The segments are rewritten as one when the entries they hold that are no longer used are more
+# than this part of those in use and more than this many, or when there are this many segments.
+UNUSED_PART = 0.25
+UNUSED_ENTRIES = 64
+MAX_SEGMENTS = 8
 # The layout of the tables below; an index of another layout is emptied.
-_LAYOUT = 5
+_LAYOUT = 6
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS setting (key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS labels (code INTEGER PRIMARY KEY, label TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (
-    path TEXT PRIMARY KEY, fields TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-    inode INTEGER NOT NULL, recorded_ns INTEGER NOT NULL, content_hash TEXT NOT NULL, source_id BLOB NOT NULL,
-    published BLOB NOT NULL, source BLOB NOT NULL, problems BLOB NOT NULL, claims BLOB NOT NULL,
-    claim_ids BLOB NOT NULL, claim_codes BLOB NOT NULL, signature BLOB, checksum INTEGER NOT NULL
+CREATE TABLE IF NOT EXISTS segments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, header BLOB NOT NULL, body BLOB NOT NULL, checksum INTEGER NOT NULL
 );
 """
 
-_COLUMNS = ("path, fields, size, mtime_ns, inode, recorded_ns, content_hash, "
-            "source_id, published, source, problems, claims, claim_ids, claim_codes, signature, checksum")
-_MARKS = ", ".join("?" * len(_COLUMNS.split(",")))
+_PROBLEMS = TypeAdapter(list[Problem])
+_PUBLISHED = TypeAdapter(Published | None)
+_DATES = TypeAdapter(list[Published | None])
 
 
 class Processed(NamedTuple):
@@ -67,10 +81,6 @@ class Processed(NamedTuple):
     claims: EncodedClaims
     problems: list[Problem]
     signature: Signature | None
-
-
-_PROBLEMS = TypeAdapter(list[Problem])
-_PUBLISHED = TypeAdapter(Published | None)
 
 
 class Stamp(NamedTuple):
@@ -98,44 +108,52 @@ class RunIndex:
         self.file = file
         self.setting = setting
         self.unused = False
-        self._updates: list[tuple[object, ...]] = []
-        self._seen: set[str] = set()
-        self._labels: dict[int, str] = {}  # of the codes in the index and in `_updates`
+        self._labels: dict[int, str] = {}  # of the codes in the index and in `_recorded`
         self._stored_labels = 0  # how many of `_labels` (the first) are in the index
+        self._segments: list[int] = []  # the ids of the segments read
+        self._stored_entries = 0  # in those segments
+        self._in_use: list[tuple[_Segment, int, Stamp | None]] = []  # entries found again, new stamp if refreshed
+        self._recorded: list[_Entry] = []
 
     def lookup(self, tasks: Sequence[SourceTask]) -> dict[str, Processed]:
         """What each task's file gave last time, by path, for the files that have not changed."""
-        self._seen = {task.candidate.path for task in tasks}
         try:
-            rows, self._labels = self._read_rows()
-            self._stored_labels = len(self._labels)
+            rows, self._labels = self._read()
         except sqlite3.OperationalError:  # locked by another run past the timeout, or unwritable
             self._give_up()
             return {}
         except sqlite3.Error:
             self._discard()
             return {}
-        fresh: list[tuple[str, _Kept]] = []
-        for task in tasks:
-            row = rows.get(task.candidate.path)
-            if row is None or row[0] != fields_key(task):
-                continue
-            fields, size, mtime_ns, inode, recorded_ns, content_hash, *kept = row
-            recorded = Stamp(size, mtime_ns, inode, recorded_ns)
-            stamp = _stamp(task.candidate.file)
-            if stamp is None:
-                continue
-            if stamp[:3] != recorded[:3] or recorded.recorded_ns - recorded.mtime_ns < RACY_NS:
-                if not _same_content(task.candidate.file, content_hash):
-                    continue
-                self._updates.append((task.candidate.path, fields, *stamp, content_hash, *kept))
-            fresh.append((task.candidate.path, _Kept(*kept)))
+        self._stored_labels = len(self._labels)
         try:
-            return dict(zip([path for path, _ in fresh], _decode([kept for _, kept in fresh], self._labels),
-                            strict=True))
-        except (ValidationError, ValueError, TypeError):
+            if any(label_code(label) != code for code, label in self._labels.items()):
+                raise ValueError("a label is damaged")
+            segments = [_Segment.decode(header, body, checksum, self._labels) for _, header, body, checksum in rows]
+            newest: dict[str, tuple[_Segment, int]] = {}
+            for segment in segments:  # oldest first: a newer entry of a path replaces an older one
+                newest.update(zip(segment.paths, zip(itertools.repeat(segment), range(len(segment.paths)))))
+            self._segments = [row[0] for row in rows]
+            self._stored_entries = sum(len(segment.paths) for segment in segments)
+            for task in tasks:
+                found = newest.get(task.candidate.path)
+                if found is not None and found[0].fields[found[1]] == fields_key(task):
+                    self._check(task, *found)
+            return {segment.paths[i]: segment.processed(i) for segment, i, _ in self._in_use}
+        except (ValidationError, ValueError, TypeError, KeyError):
             self._discard()
             return {}
+
+    def _check(self, task: SourceTask, segment: _Segment, i: int) -> None:
+        """Use entry `i` of `segment` for `task` if its file has not changed since it was recorded."""
+        stamp = _stamp(task.candidate.file)
+        if stamp is None:
+            return
+        size, mtime_ns, inode, recorded_ns = segment.numbers[i][:4]
+        if (stamp.size, stamp.mtime_ns, stamp.inode) == (size, mtime_ns, inode) and recorded_ns - mtime_ns >= RACY_NS:
+            self._in_use.append((segment, i, None))
+        elif _same_content(task.candidate.file, segment.content_hashes[i]):
+            self._in_use.append((segment, i, stamp))
 
     def record(self, task: SourceTask, stamp: Stamp | None, done: Processed) -> None:
         """Keep what `task`'s file gave, under the stamp taken before it was read."""
@@ -151,28 +169,37 @@ class RunIndex:
             return
         source = EncodedSource.of(done.source)
         signature = None if done.signature is None else np.asarray(done.signature, dtype="<u8").tobytes()
-        self._updates.append((task.candidate.path, fields_key(task), *stamp, done.source.content_hash,
-                              *_Kept.sealed(source.id.encode("utf-8"), _PUBLISHED.dump_json(source.published),
-                                            source.source_json, _PROBLEMS.dump_json(done.problems, exclude_none=True),
-                                            claims.claims_json, "\n".join(claims.claim_ids).encode("utf-8"),
-                                            np.asarray(claims.codes, dtype="<i8").tobytes(), signature)))
+        self._recorded.append(_Entry(
+            task.candidate.path, fields_key(task), stamp, done.source.content_hash, source.id,
+            _PUBLISHED.dump_json(source.published), source.source_json,
+            _PROBLEMS.dump_json(done.problems, exclude_none=True), claims.claims_json, claims.claim_ids,
+            np.asarray(claims.codes, dtype=np.int64), signature))
 
     def save(self) -> None:
-        """Write the new and refreshed entries and drop those of files no longer in the corpus."""
+        """Add a segment of the entries recorded or refreshed, or write the entries in use as one."""
         if self.unused:
             return
+        refreshed = [segment.entry(i, stamp) for segment, i, stamp in self._in_use if stamp is not None]
+        in_use = len(self._in_use) + len(self._recorded)
+        unused = self._stored_entries + len(refreshed) + len(self._recorded) - in_use
+        rewrite = len(self._segments) >= MAX_SEGMENTS or unused > max(UNUSED_PART * in_use, UNUSED_ENTRIES)
+        if rewrite:
+            entries = [segment.entry(i, stamp) for segment, i, stamp in self._in_use] + self._recorded
+        elif refreshed or self._recorded:
+            entries = refreshed + self._recorded
+        else:
+            return
+        header, body = _encode(entries)
         try:
             with self._transaction() as db:
-                stored = {path for (path,) in db.execute("SELECT path FROM files")}
-                gone = [(path,) for path in sorted(stored - self._seen)]
-                if not self._updates and not gone:
-                    return
-                db.executemany("DELETE FROM files WHERE path = ?", gone)
                 # Labels are never deleted (a code always stands for one label): an entry kept from
                 # before, even refreshed by this run, finds its labels.
                 db.executemany("INSERT OR IGNORE INTO labels VALUES (?, ?)",
                                itertools.islice(self._labels.items(), self._stored_labels, None))
-                db.executemany(f"INSERT OR REPLACE INTO files ({_COLUMNS}) VALUES ({_MARKS})", self._updates)
+                if rewrite:  # only those read: a segment another run added since is kept
+                    db.executemany("DELETE FROM segments WHERE id = ?", [(i,) for i in self._segments])
+                db.execute("INSERT INTO segments (header, body, checksum) VALUES (?, ?, ?)",
+                           (header, body, _checksum(header, body)))
         except sqlite3.OperationalError:
             self._give_up()
         except sqlite3.Error:
@@ -182,19 +209,19 @@ class RunIndex:
         """The stamp of `task`'s file now, to take before the file is read."""
         return _stamp(task.candidate.file)
 
-    def _read_rows(self) -> tuple[dict[str, tuple[Any, ...]], dict[int, str]]:
-        """The entries by path and the labels by code; ValueError for a label that is not its code's."""
+    def _read(self) -> tuple[list[tuple[int, bytes, bytes, int]], dict[int, str]]:
+        """The segments (id, header, body, checksum), oldest first, and the labels by code."""
         if not self.file.exists():
-            return {}, {}
+            return [], {}
         with self._transaction() as db:
             labels = dict(db.execute("SELECT code, label FROM labels"))
             setting = db.execute("SELECT key FROM setting").fetchone()
             if setting is None or setting[0] != self.setting:
-                db.execute("DELETE FROM files")
+                db.execute("DELETE FROM segments")
                 db.execute("DELETE FROM setting")
                 db.execute("INSERT INTO setting VALUES (?)", (self.setting,))
-                return {}, labels
-            return {row[0]: row[1:] for row in db.execute(f"SELECT {_COLUMNS} FROM files")}, labels
+                return [], labels
+            return db.execute("SELECT id, header, body, checksum FROM segments ORDER BY id").fetchall(), labels
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -204,7 +231,8 @@ class RunIndex:
         try:
             with db:
                 if db.execute("PRAGMA user_version").fetchone()[0] != _LAYOUT:
-                    db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS setting;")
+                    for table in ("files", "setting", "labels", "segments"):
+                        db.execute(f"DROP TABLE IF EXISTS {table}")
                     db.execute(f"PRAGMA user_version = {_LAYOUT}")
                 db.executescript(_SCHEMA)
                 if db.execute("SELECT count(*) FROM setting").fetchone()[0] == 0:
@@ -215,7 +243,7 @@ class RunIndex:
 
     def _give_up(self) -> None:
         """Go on without the index this run (it is busy or cannot be written), leaving it as it is."""
-        self._updates = []
+        self._in_use, self._recorded = [], []
         self.unused = True
 
     def _discard(self) -> None:
@@ -242,68 +270,145 @@ def fields_key(task: SourceTask) -> str:
     return "\x1f".join(parts)
 
 
-class _Kept(NamedTuple):
-    """A file's entry past its stamp, all JSON in UTF-8 but where said: the source's id,
-    publication date and whole source, the problems, the claims, the claim ids (joined by
-    newlines) and codes (`claims.EncodedClaims`, as little-endian 64-bit integers), the copy
-    signature (little-endian 64-bit words), and a checksum of them all."""
+class _Entry(NamedTuple):
+    """One file's entry as it is written: JSON in UTF-8 where bytes, but the signature
+    (little-endian 64-bit words); claim codes as in `claims.EncodedClaims`."""
 
-    source_id: bytes
+    path: str
+    fields: str
+    stamp: Stamp
+    content_hash: str
+    source_id: str
     published: bytes
     source: bytes
     problems: bytes
     claims: bytes
-    claim_ids: bytes
-    claim_codes: bytes
+    claim_ids: list[str]
+    codes: np.ndarray
     signature: bytes | None
-    checksum: int
+
+
+# Per entry, the integers of a segment: its stamp, then where its source, claims, claim rows
+# and signature end in their sections (claim rows counted in rows, the others in bytes).
+_SIZE, _MTIME, _INODE, _RECORDED, _SOURCE_END, _CLAIMS_END, _ROWS_END, _SIGNATURE_END, _SIGNED = range(9)
+_NUMBERS = 9
+
+
+def _encode(entries: list[_Entry]) -> tuple[bytes, bytes]:
+    """A segment of `entries`: its header (JSON) and body (integers, then bytes laid end to end)."""
+    dates = list(dict.fromkeys(e.published for e in entries))
+    date_of = {date: i for i, date in enumerate(dates)}
+    ids = b"\n".join("\n".join(e.claim_ids).encode("utf-8") for e in entries if e.claim_ids)
+    sources, claims = b"".join(e.source for e in entries), b"".join(e.claims for e in entries)
+    signatures = b"".join(e.signature or b"" for e in entries)
+    numbers = np.array([(*e.stamp, 0, 0, 0, 0, e.signature is not None) for e in entries], dtype="<i8")
+    numbers = numbers.reshape(len(entries), _NUMBERS)
+    numbers[:, _SOURCE_END] = np.cumsum([len(e.source) for e in entries])
+    numbers[:, _CLAIMS_END] = np.cumsum([len(e.claims) for e in entries])
+    numbers[:, _ROWS_END] = np.cumsum([len(e.claim_ids) for e in entries])
+    numbers[:, _SIGNATURE_END] = np.cumsum([len(e.signature or b"") for e in entries])
+    codes = np.concatenate([e.codes for e in entries]).astype("<i8") if entries else np.empty((0, 4), "<i8")
+    header = {
+        "paths": [e.path for e in entries], "fields": [e.fields for e in entries],
+        "content_hashes": [e.content_hash for e in entries], "source_ids": [e.source_id for e in entries],
+        "dates": [date.decode("utf-8") for date in dates], "date_of": [date_of[e.published] for e in entries],
+        "problems": {str(i): e.problems.decode("utf-8") for i, e in enumerate(entries) if e.problems != b"[]"},
+        "sections": [len(ids), len(sources), len(claims), len(signatures)],
+    }
+    body = b"".join([numbers.tobytes(), codes.tobytes(), ids, sources, claims, signatures])
+    return json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), body
+
+
+@dataclass
+class _Segment:
+    """A segment read back: its columns, and each entry's parts as slices of its sections."""
+
+    paths: list[str]
+    fields: list[str]
+    content_hashes: list[str]
+    source_ids: list[str]
+    dates: list[Published | None]
+    date_of: list[int]
+    problems: dict[str, str]
+    numbers: list[list[int]]  # per entry: see `_NUMBERS`
+    codes: np.ndarray
+    labels: Mapping[int, str]  # of the codes
+    claim_ids: list[str]
+    sources: bytes
+    claims: bytes
+    signatures: np.ndarray
 
     @classmethod
-    def sealed(cls, source_id: bytes, published: bytes, source: bytes, problems: bytes, claims: bytes,
-               claim_ids: bytes, claim_codes: bytes, signature: bytes | None) -> _Kept:
-        """An entry with the checksum of its parts."""
-        parts = (source_id, published, source, problems, claims, claim_ids, claim_codes, signature)
-        return cls(*parts, _checksum(*parts))
+    def decode(cls, header: bytes, body: bytes, checksum: int, labels: Mapping[int, str]) -> _Segment:
+        """ValueError (or TypeError, KeyError) when the segment is damaged or a code of its claims
+        has no label; its checksum is what makes the parts trusted as they are: they were written
+        by `_encode`."""
+        if _checksum(header, body) != checksum:
+            raise ValueError("a segment is damaged")
+        h = json.loads(header)
+        n = len(h["paths"])
+        numbers = np.frombuffer(body, dtype="<i8", count=n * _NUMBERS).reshape(n, _NUMBERS)
+        rows = int(numbers[-1, _ROWS_END]) if n else 0
+        at = n * _NUMBERS * 8
+        codes = np.frombuffer(body, dtype="<i8", count=rows * 4, offset=at).reshape(rows, 4)
+        at += rows * 32
+        ids, sources, claims, signatures = _sections(body, at, h["sections"])
+        claim_ids = ids.decode("utf-8").split("\n") if ids else []
+        if len(claim_ids) != rows or any(len(h[k]) != n for k in ("fields", "content_hashes", "source_ids", "date_of")):
+            raise ValueError("a segment's columns differ in length")
+        if not labels.keys() >= set(np.unique(codes[:, :3]).tolist()):
+            raise ValueError("a code has no label")
+        return cls(h["paths"], h["fields"], h["content_hashes"], h["source_ids"],
+                   _DATES.validate_json("[" + ",".join(h["dates"]) + "]"), h["date_of"], h["problems"],
+                   numbers.tolist(), codes, labels, claim_ids, sources, claims, np.frombuffer(signatures, dtype="<u8"))
 
-    def intact(self) -> bool:
-        """Whether the parts still give the checksum (TypeError for a part that is not bytes)."""
-        return self.checksum == _checksum(*self[:-1])
+    def stamp(self, i: int) -> Stamp:
+        """The stamp entry `i` was recorded under."""
+        return Stamp(*self.numbers[i][:4])
+
+    def processed(self, i: int) -> Processed:
+        """Entry `i` as a run uses it."""
+        source, claims, rows, signature = self._bounds(i)
+        problems = self.problems.get(str(i))
+        return Processed(
+            EncodedSource(self.source_ids[i], self.dates[self.date_of[i]], self.sources[source[0]:source[1]]),
+            EncodedClaims(self.claims[claims[0]:claims[1]], self.claim_ids[rows[0]:rows[1]],
+                          self.codes[rows[0]:rows[1]], self.labels),
+            [] if problems is None else _PROBLEMS.validate_json(problems),
+            None if signature is None else self.signatures[signature[0] // 8:signature[1] // 8])
+
+    def entry(self, i: int, stamp: Stamp | None) -> _Entry:
+        """Entry `i` to write again, under `stamp` when given."""
+        source, claims, rows, signature = self._bounds(i)
+        return _Entry(self.paths[i], self.fields[i], stamp or self.stamp(i), self.content_hashes[i],
+                      self.source_ids[i], _PUBLISHED.dump_json(self.dates[self.date_of[i]]),
+                      self.sources[source[0]:source[1]], self.problems.get(str(i), "[]").encode("utf-8"),
+                      self.claims[claims[0]:claims[1]], self.claim_ids[rows[0]:rows[1]],
+                      self.codes[rows[0]:rows[1]],
+                      None if signature is None else self.signatures[signature[0] // 8:signature[1] // 8].tobytes())
+
+    def _bounds(self, i: int) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int] | None]:
+        """Where entry `i`'s source, claims, claim rows and signature are in their sections."""
+        ends = self.numbers[i]
+        starts = self.numbers[i - 1] if i else [0] * _NUMBERS
+        signature = (starts[_SIGNATURE_END], ends[_SIGNATURE_END]) if ends[_SIGNED] else None
+        return ((starts[_SOURCE_END], ends[_SOURCE_END]), (starts[_CLAIMS_END], ends[_CLAIMS_END]),
+                (starts[_ROWS_END], ends[_ROWS_END]), signature)
 
 
-def _checksum(*parts: bytes | None) -> int:
+def _sections(body: bytes, at: int, lengths: list[int]) -> list[bytes]:
+    """The byte sections of a body from `at`, of these lengths; ValueError unless they fill it."""
+    if at + sum(lengths) != len(body):
+        raise ValueError("a segment's sections do not fill it")
+    ends = list(itertools.accumulate(lengths, initial=at))
+    return [body[start:end] for start, end in zip(ends, ends[1:])]
+
+
+def _checksum(*parts: bytes) -> int:
     checksum = 0
     for part in parts:
-        checksum = zlib.crc32(part or b"", checksum)
+        checksum = zlib.crc32(part, checksum)
     return checksum
-
-
-def _decode(kept: list[_Kept], labels: Mapping[int, str]) -> list[Processed]:
-    """Files' kept entries, decoded but for the sources and claims, left as JSON until they are
-    read; the claim ids and codes of all files in one pass. ValueError when any is damaged.
-
-    The checksums are what make the entries trusted as they are: they were written by `record`;
-    a label is its code's when the code is its hash."""
-    if not all(k.intact() for k in kept):
-        raise ValueError("a kept entry is damaged")
-    if any(label_code(label) != code for code, label in labels.items()):
-        raise ValueError("a label is damaged")
-    codes = np.frombuffer(b"".join(k.claim_codes for k in kept), dtype="<i8").reshape(-1, 4)
-    joined = b"\n".join(k.claim_ids for k in kept if k.claim_ids)
-    claim_ids = joined.decode("utf-8").split("\n") if joined else []
-    if len(claim_ids) != len(codes):
-        raise ValueError("claim ids and codes differ in number")
-    if not labels.keys() >= set(np.unique(codes[:, :3]).tolist()):
-        raise ValueError("a code has no label")
-    published: dict[bytes, Published | None] = {}  # a corpus has far fewer dates than sources
-    for k in kept:
-        if k.published not in published:
-            published[k.published] = _PUBLISHED.validate_json(k.published)
-    bounds = list(itertools.accumulate((len(k.claim_codes) // 32 for k in kept), initial=0))
-    return [Processed(EncodedSource(k.source_id.decode("utf-8"), published[k.published], k.source),
-                      EncodedClaims(k.claims, claim_ids[lo:hi], codes[lo:hi], labels),
-                      [] if k.problems == b"[]" else _PROBLEMS.validate_json(k.problems),
-                      None if k.signature is None else np.frombuffer(k.signature, dtype="<u8"))
-            for k, lo, hi in zip(kept, bounds, bounds[1:])]
 
 
 def _same_content(file: str, content_hash: str) -> bool:

@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import os
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from claimrecon import runindex
 from claimrecon.pipeline import Extraction, RunOptions, extract_corpus
-from claims import load_pack
+from claims import ClaimStore, load_pack
 from reconcile import reconcile_claims
+from sources import plan_corpus
 from tests.app.corpus import copy_sample, run_cli
 
 CACHE = ".claimrecon-cache"
@@ -139,37 +142,120 @@ def test_a_damaged_index_is_rebuilt(sample: Path, damage: bytes) -> None:
     assert run_cli("extract", sample, "--format", "jsonl").out == before
 
 
-def test_a_damaged_source_is_discarded(sample: Path) -> None:
+def _segments(index: Path) -> list[tuple[int, list[str]]]:
+    """The index's segments, oldest first: (id, the paths of its entries)."""
+    import json
     import sqlite3
 
+    with sqlite3.connect(index) as db:
+        rows = db.execute("SELECT id, header FROM segments ORDER BY id").fetchall()
+    db.close()
+    return [(i, json.loads(header)["paths"]) for i, header in rows]
+
+
+def _rewrite_segment(index: Path, change: Callable[[bytes, bytes], tuple[bytes, bytes]], *, seal: bool) -> None:
+    """Change the first segment's header and body; with `seal`, give it the checksum of the change."""
+    import sqlite3
+
+    with sqlite3.connect(index) as db:
+        rowid, header, body, checksum = db.execute("SELECT id, header, body, checksum FROM segments LIMIT 1").fetchone()
+        header, body = change(header, body)
+        if seal:
+            checksum = zlib.crc32(body, zlib.crc32(header))
+        db.execute("UPDATE segments SET header = ?, body = ?, checksum = ? WHERE id = ?", (header, body, checksum, rowid))
+    db.close()
+
+
+def test_a_segment_that_does_not_parse_is_discarded(sample: Path) -> None:
     before = run_cli("extract", sample, "--format", "jsonl").out
     [index] = (sample / CACHE).glob("corpora/*/index.sqlite")
-    with sqlite3.connect(index) as db:
-        db.execute("UPDATE files SET source = ? WHERE rowid = 1", (b'{"id": 1',))
-    db.close()
+    _rewrite_segment(index, lambda header, body: (header[:-5], body), seal=True)
     assert run_cli("extract", sample, "--format", "jsonl").out == before
 
 
-@pytest.mark.parametrize("column", ["published", "source", "claims", "claim_ids", "claim_codes", "signature"])
-def test_a_changed_byte_in_a_kept_column_is_caught(sample: Path, opened: list[str], column: str) -> None:
+@pytest.mark.parametrize("where", ["header", "body start", "body middle", "body end"])
+def test_a_changed_byte_in_a_segment_is_caught(sample: Path, opened: list[str], where: str) -> None:
     """Sources, claims and rows are read back unchecked (sources and claims only when shown): a
     checksum covers them."""
-    import sqlite3
+    def flip(data: bytes, at: int) -> bytes:
+        return data[:at] + bytes([data[at] ^ 1]) + data[at + 1:]
+
+    def change(header: bytes, body: bytes) -> tuple[bytes, bytes]:
+        if where == "header":
+            return header.replace(b"1", b"2", 1), body
+        return header, flip(body, {"body start": 0, "body middle": len(body) // 2, "body end": len(body) - 1}[where])
 
     age(sample)
     before = extraction(sample)
     [index] = (sample / CACHE).glob("corpora/*/index.sqlite")
-    with sqlite3.connect(index) as db:
-        rowid, kept = db.execute(f"SELECT rowid, {column} FROM files WHERE length(claims) > 2 LIMIT 1").fetchone()
-        binary = column in ("signature", "claim_codes")
-        damaged = bytes([kept[0] ^ 1]) + kept[1:] if binary else kept.replace(b"1", b"2", 1)
-        assert damaged != kept
-        db.execute(f"UPDATE files SET {column} = ? WHERE rowid = ?", (damaged, rowid))
-    db.close()
+    _rewrite_segment(index, change, seal=False)
     opened.clear()
     after = extraction(sample)
     assert len(opened) == 5  # the index was dropped: every file read again
     assert after.claims == before.claims and after.copies == before.copies and after.sources == before.sources
+
+
+def test_each_run_that_records_adds_a_segment_and_the_newest_entry_is_used(sample: Path, opened: list[str]) -> None:
+    age(sample)
+    extraction(sample)
+    [index] = (sample / CACHE).glob("corpora/*/index.sqlite")
+    edited = sorted(sample.rglob("*.txt"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nLUPEX will now launch in 2031.\n", encoding="utf-8")
+    stat = edited.stat()
+    os.utime(edited, ns=(stat.st_atime_ns, stat.st_mtime_ns - 60 * 1_000_000_000))  # its stamp is trusted
+    extraction(sample)
+    assert [len(paths) for _, paths in _segments(index)] == [5, 1]
+    opened.clear()
+    warm = extraction(sample)
+    assert opened == [] and warm.stats.cached == 5
+    assert any(c.value.text == "2031" for c in warm.claims if c.source_id == edited.stem)
+
+
+def test_segments_are_rewritten_as_one_when_many_or_mostly_unused(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    age(sample)
+    first = extraction(sample)
+    [index] = (sample / CACHE).glob("corpora/*/index.sqlite")
+    edited = sorted(sample.rglob("*.txt"))[0]
+    text = edited.read_text(encoding="utf-8")
+    for round in range(runindex.MAX_SEGMENTS + 1):
+        edited.write_text(text + f"\nEdit number {round}.\n", encoding="utf-8")
+        extraction(sample)
+        assert 1 <= len(_segments(index)) <= runindex.MAX_SEGMENTS
+    edited.write_text(text, encoding="utf-8")
+    gone = sorted(sample.rglob("*.txt"))[-2:]
+    for path in gone:
+        path.unlink()
+    monkeypatch.setattr(runindex, "UNUSED_ENTRIES", 0)  # two entries unused of three in use: rewrite now
+    last = extraction(sample)
+    [(_, paths)] = _segments(index)
+    assert sorted(paths) == sorted(p.relative_to(sample).as_posix() for p in sample.rglob("*.txt"))
+    assert last.claims == ClaimStore([c for c in first.claims if c.source_id not in {p.stem for p in gone}])
+
+
+def test_a_rewrite_keeps_a_segment_another_run_added_meanwhile(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    age(sample)
+    extraction(sample)
+    [index] = (sample / CACHE).glob("corpora/*/index.sqlite")
+    [(written, _)] = _segments(index)
+    ours = runindex.RunIndex(index, _setting(index))
+    ours.lookup(plan_corpus(sample).tasks)
+    edited = sorted(sample.rglob("*.txt"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nLUPEX will now launch in 2031.\n", encoding="utf-8")
+    extraction(sample)  # another run, between our lookup and our save, adds a segment
+    monkeypatch.setattr(runindex, "MAX_SEGMENTS", 1)
+    ours.save()
+    ids = [i for i, _ in _segments(index)]
+    assert written not in ids and len(ids) == 2  # ours replaced the one it read, theirs is kept
+    assert any(c.value.text == "2031" for c in extraction(sample).claims if c.source_id == edited.stem)
+
+
+def _setting(index: Path) -> str:
+    import sqlite3
+
+    with sqlite3.connect(index) as db:
+        (setting,) = db.execute("SELECT key FROM setting").fetchone()
+    db.close()
+    return str(setting)
 
 
 @pytest.mark.parametrize("damage", ["UPDATE labels SET label = label || 'x' WHERE rowid IN (SELECT rowid FROM labels LIMIT 1)",
@@ -205,9 +291,7 @@ def test_an_index_of_an_older_layout_is_rebuilt(sample: Path) -> None:
                    "content_hash TEXT NOT NULL, payload BLOB NOT NULL)")
     db.close()
     assert run_cli("extract", sample, "--format", "jsonl").out == before
-    with sqlite3.connect(index) as db:
-        assert db.execute("SELECT count(claim_codes) FROM files").fetchone()[0] == 5
-    db.close()
+    assert [len(paths) for _, paths in _segments(index)] == [5]
 
 
 def test_an_index_locked_by_another_run_is_left_alone(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -224,6 +308,4 @@ def test_an_index_locked_by_another_run_is_left_alone(sample: Path, monkeypatch:
         other.rollback()
         other.close()
     assert during.claims == before.claims and during.stats.cached == 5  # from the claim cache
-    with sqlite3.connect(index) as db:
-        assert db.execute("SELECT count(*) FROM files").fetchone()[0] == 5  # still whole
-    db.close()
+    assert [len(paths) for _, paths in _segments(index)] == [5]  # still whole
