@@ -150,9 +150,9 @@ def extract_corpus(options: RunOptions, pack: DomainPack,
     outcomes = _run_tasks(todo, _Context(pack, cache.folder if cache else None), jobs)
     with contextlib.closing(outcomes):  # an interrupted run still ends its pool
         for task, stamp, done in zip(todo, stamps, outcomes, strict=True):  # strict: runs the pool to its end
-            collected.add(done)
-            if index and done.source is not None:
+            if index and done.source is not None:  # before `add`, which then takes the rows made here
                 index.record(task, stamp, Processed(done.source, done.encoded(), done.problems, done.signature))
+            collected.add(done)
             if progress:
                 progress(1)
     if index:
@@ -179,6 +179,8 @@ class _Collected:
         self.sources.append(done.source)
         if isinstance(done.claims, EncodedClaims):
             self.claims.add_encoded(done.source.id, done.claims)
+        elif done.encoded_claims is not None:
+            self.claims.add_encoded(done.source.id, done.encoded_claims, models=done.claims)
         else:
             self.claims.add(done.source.id, done.claims)
         if done.signature is not None:
@@ -217,11 +219,16 @@ class _Done:
     extracted: bool = False
     corrupted: int = 0
     signature: Signature | None = None
+    encoded_claims: EncodedClaims | None = None  # `encoded()` of claims held as models, once made
 
     def encoded(self) -> EncodedClaims:
         """The claims encoded: what is sent between processes (pydantic's JSON encoder costs less
         than half of pickling the models) and what the run index keeps."""
-        return self.claims if isinstance(self.claims, EncodedClaims) else EncodedClaims.of(self.claims)
+        if isinstance(self.claims, EncodedClaims):
+            return self.claims
+        if self.encoded_claims is None:
+            self.encoded_claims = EncodedClaims.of(self.claims)
+        return self.encoded_claims
 
 
 def _process(task: SourceTask, context: _Context) -> _Done:
@@ -335,7 +342,7 @@ def _init_worker(context: _Context) -> None:
 def _process_in_worker(tasks: list[SourceTask]) -> list[_Done]:
     assert _WORKER_CONTEXT is not None
     outcomes = [_process(task, _WORKER_CONTEXT) for task in tasks]
-    return [dataclasses.replace(done, claims=done.encoded()) for done in outcomes]
+    return [dataclasses.replace(done, claims=done.encoded(), encoded_claims=None) for done in outcomes]
 
 
 def build_report(options: RunOptions, *, progress: Callable[[int], None] | None = None,

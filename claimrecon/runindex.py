@@ -58,13 +58,14 @@ RACY_NS = 2_000_000_000
 UNUSED_PART = 0.25
 UNUSED_ENTRIES = 64
 MAX_SEGMENTS = 8
-# The layout of the tables below; an index of another layout is emptied.
-_LAYOUT = 6
+# The layout of the tables below; an index of another layout is emptied. The body of a segment
+# is its row's last column: SQLite then writes the zeros of `zeroblob` without making them in memory.
+_LAYOUT = 7
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS setting (key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS labels (code INTEGER PRIMARY KEY, label TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS segments (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, header BLOB NOT NULL, body BLOB NOT NULL, checksum INTEGER NOT NULL
+    id INTEGER PRIMARY KEY AUTOINCREMENT, header BLOB NOT NULL, checksum INTEGER NOT NULL, body BLOB NOT NULL
 );
 """
 
@@ -179,17 +180,14 @@ class RunIndex:
         """Add a segment of the entries recorded or refreshed, or write the entries in use as one."""
         if self.unused:
             return
-        refreshed = [segment.entry(i, stamp) for segment, i, stamp in self._in_use if stamp is not None]
+        refreshed = [(segment, i, stamp) for segment, i, stamp in self._in_use if stamp is not None]
         in_use = len(self._in_use) + len(self._recorded)
         unused = self._stored_entries + len(refreshed) + len(self._recorded) - in_use
         rewrite = len(self._segments) >= MAX_SEGMENTS or unused > max(UNUSED_PART * in_use, UNUSED_ENTRIES)
-        if rewrite:
-            entries = [segment.entry(i, stamp) for segment, i, stamp in self._in_use] + self._recorded
-        elif refreshed or self._recorded:
-            entries = refreshed + self._recorded
-        else:
+        if not (rewrite or refreshed or self._recorded):
             return
-        header, body = _encode(entries)
+        header, body = _encode([segment.entry(i, stamp) for segment, i, stamp in (self._in_use if rewrite else refreshed)]
+                               + self._recorded)
         try:
             with self._transaction() as db:
                 # Labels are never deleted (a code always stands for one label): an entry kept from
@@ -198,8 +196,12 @@ class RunIndex:
                                itertools.islice(self._labels.items(), self._stored_labels, None))
                 if rewrite:  # only those read: a segment another run added since is kept
                     db.executemany("DELETE FROM segments WHERE id = ?", [(i,) for i in self._segments])
-                db.execute("INSERT INTO segments (header, body, checksum) VALUES (?, ?, ?)",
-                           (header, body, _checksum(header, body)))
+                row = db.execute("INSERT INTO segments (header, body, checksum) VALUES (?, zeroblob(?), ?)",
+                                 (header, sum(map(len, body)), _checksum(header, *body))).lastrowid
+                assert row is not None
+                with db.blobopen("segments", "body", row) as blob:  # piece by piece: no copy of the whole
+                    for piece in body:
+                        blob.write(piece)
         except sqlite3.OperationalError:
             self._give_up()
         except sqlite3.Error:
@@ -294,13 +296,12 @@ _SIZE, _MTIME, _INODE, _RECORDED, _SOURCE_END, _CLAIMS_END, _ROWS_END, _SIGNATUR
 _NUMBERS = 9
 
 
-def _encode(entries: list[_Entry]) -> tuple[bytes, bytes]:
-    """A segment of `entries`: its header (JSON) and body (integers, then bytes laid end to end)."""
+def _encode(entries: list[_Entry]) -> tuple[bytes, list[bytes]]:
+    """A segment of `entries`: its header (JSON) and the pieces of its body laid end to end
+    (integers, then bytes), left unjoined so that writing it copies nothing."""
     dates = list(dict.fromkeys(e.published for e in entries))
     date_of = {date: i for i, date in enumerate(dates)}
     ids = b"\n".join("\n".join(e.claim_ids).encode("utf-8") for e in entries if e.claim_ids)
-    sources, claims = b"".join(e.source for e in entries), b"".join(e.claims for e in entries)
-    signatures = b"".join(e.signature or b"" for e in entries)
     numbers = np.array([(*e.stamp, 0, 0, 0, 0, e.signature is not None) for e in entries], dtype="<i8")
     numbers = numbers.reshape(len(entries), _NUMBERS)
     numbers[:, _SOURCE_END] = np.cumsum([len(e.source) for e in entries])
@@ -308,14 +309,16 @@ def _encode(entries: list[_Entry]) -> tuple[bytes, bytes]:
     numbers[:, _ROWS_END] = np.cumsum([len(e.claim_ids) for e in entries])
     numbers[:, _SIGNATURE_END] = np.cumsum([len(e.signature or b"") for e in entries])
     codes = np.concatenate([e.codes for e in entries]).astype("<i8") if entries else np.empty((0, 4), "<i8")
+    sources, claims = [e.source for e in entries], [e.claims for e in entries]
+    signatures = [e.signature for e in entries if e.signature]
     header = {
         "paths": [e.path for e in entries], "fields": [e.fields for e in entries],
         "content_hashes": [e.content_hash for e in entries], "source_ids": [e.source_id for e in entries],
         "dates": [date.decode("utf-8") for date in dates], "date_of": [date_of[e.published] for e in entries],
         "problems": {str(i): e.problems.decode("utf-8") for i, e in enumerate(entries) if e.problems != b"[]"},
-        "sections": [len(ids), len(sources), len(claims), len(signatures)],
+        "sections": [len(ids), *(sum(map(len, section)) for section in (sources, claims, signatures))],
     }
-    body = b"".join([numbers.tobytes(), codes.tobytes(), ids, sources, claims, signatures])
+    body = [numbers.tobytes(), codes.tobytes(), ids, *sources, *claims, *signatures]
     return json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), body
 
 

@@ -14,6 +14,7 @@ every report lists them in.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import heapq
 import itertools
@@ -43,6 +44,7 @@ def claim_order(claim: Claim) -> ClaimOrder:
     return ClaimOrder(claim.source_id, claim.evidence.start, claim.entity, claim.field, claim.claim_id)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a corpus repeats its entities, fields and values: hash each once
 def label_code(label: str) -> int:
     """The code of an entity, field or value-key label: 63 bits of its BLAKE2b hash, the same in
     every process and run, so rows coded anywhere (a worker, the run index) can be put together."""
@@ -159,9 +161,13 @@ class ClaimStore(Sequence[Claim]):
         """Add one source's claims as models."""
         self._put(_Part.of(source_id, claims))
 
-    def add_encoded(self, source_id: str, encoded: EncodedClaims) -> None:
-        """Add one source's claims as JSON (from `EncodedClaims.of`), decoded when first needed."""
-        self._put(_Part(source_id, encoded.claim_ids, encoded.codes, encoded.labels, None, encoded.claims_json))
+    def add_encoded(self, source_id: str, encoded: EncodedClaims, *, models: Sequence[Claim] | None = None) -> None:
+        """Add one source's claims as JSON (from `EncodedClaims.of`), decoded when first needed;
+        or kept as `models` when given (the same claims: the JSON is then not kept)."""
+        if models is None:
+            self._put(_Part(source_id, encoded.claim_ids, encoded.codes, encoded.labels, None, encoded.claims_json))
+        else:
+            self._put(_Part(source_id, encoded.claim_ids, encoded.codes, encoded.labels, sorted(models, key=claim_order)))
 
     def _put(self, part: _Part) -> None:
         known = self._parts.get(part.source_id)

@@ -139,3 +139,11 @@ def test_a_code_that_stands_for_two_labels_is_refused() -> None:
     assert known == {label_code("a"): "a", label_code("b"): "b"}
     with pytest.raises(LabelClash):
         merge_labels(known, [(label_code("a"), "not a")])
+
+
+def test_encoded_claims_given_with_their_models_are_never_decoded(decoded: list[int]) -> None:
+    store = ClaimStore()
+    for source_id, own in _by_source(CLAIMS).items():
+        store.add_encoded(source_id, EncodedClaims.of(own), models=own[::-1])
+    assert list(store) == sorted(CLAIMS, key=claim_order) and decoded == []
+    assert reconcile_claims(store, PACK, published=PUBLISHED) == reconcile_claims(CLAIMS, PACK, published=PUBLISHED)
