@@ -124,10 +124,14 @@ class CheckIndex:
     def age(self, source_id: str) -> int:
         """How old the source is, to rank newest first: minus the ordinal of the last day its
         publication date covers; the oldest possible date when unknown."""
-        if self._age is None:  # for every source at once: findings of thousands of sources ask for most
+        return self._ages().get(source_id, _UNKNOWN_AGE)
+
+    def _ages(self) -> dict[str, int]:
+        """`age` of every dated source at once: findings of thousands of sources ask for most."""
+        if self._age is None:
             published = published_by_id(self.data.sources)
             self._age = {s: -p.end.toordinal() for s, p in published.items() if p}
-        return self._age.get(source_id, _UNKNOWN_AGE)
+        return self._age
 
     def newest(self, finding: Finding) -> Located | None:
         """The claim of the finding's newest source (latest `published.end`, ties by smallest id)."""
@@ -143,8 +147,10 @@ class CheckIndex:
 
     def ordered(self, findings: list[Finding], options: CheckOptions) -> list[Finding]:
         """Most relevant first: touching a changed source, then newest source first, then entity, field, id."""
+        ages = self._ages()
+
         def key(finding: Finding) -> tuple[bool, int, str, str, str]:
-            youngest = min((self.age(s) for g in finding.values for s in g.sources), default=_UNKNOWN_AGE)
+            youngest = min((ages.get(s, _UNKNOWN_AGE) for g in finding.values for s in g.sources), default=_UNKNOWN_AGE)
             return (not self.touches(finding, options.changed), youngest, finding.entity, finding.field,
                     finding.finding_id)
         return sorted(findings, key=key)

@@ -77,8 +77,15 @@ class _Walker:
             yield Problem(path="/".join(parts) or ".", message=f"folder cannot be read: {exc.strerror}")
             return
         for entry in entries:
-            if not entry.name.startswith("."):
-                yield from self._visit(entry, (*parts, entry.name))
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_file(follow_symlinks=False):  # most entries: no symlink or folder to look into
+                if is_source_name(name):
+                    path = "/".join((*parts, name))
+                    yield Candidate(entry.path, path, source_id_of(path))
+            else:
+                yield from self._visit(entry, (*parts, name))
 
     def _visit(self, entry: os.DirEntry[str], parts: tuple[str, ...]) -> Iterator[Candidate | Problem]:
         path = "/".join(parts)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -26,12 +27,7 @@ class Published(BaseModel):
     @property
     def end(self) -> dt.date:
         """The last day the date covers."""
-        if self.precision == "year":
-            return dt.date(self.date.year, 12, 31)
-        if self.precision == "month":
-            last = calendar.monthrange(self.date.year, self.date.month)[1]
-            return dt.date(self.date.year, self.date.month, last)
-        return self.date
+        return _last_day(self.date, self.precision)
 
     def __str__(self) -> str:
         text = self.date.isoformat()
@@ -69,3 +65,12 @@ class Problem(BaseModel):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.severity}: {self.message}"
+
+
+@functools.lru_cache(maxsize=1 << 12)  # asked for every source; a corpus has far fewer dates than sources
+def _last_day(date: dt.date, precision: Precision) -> dt.date:
+    if precision == "year":
+        return dt.date(date.year, 12, 31)
+    if precision == "month":
+        return dt.date(date.year, date.month, calendar.monthrange(date.year, date.month)[1])
+    return date
