@@ -85,21 +85,20 @@ class EncodedClaims(NamedTuple):
     @classmethod
     def of(cls, claims: Sequence[Claim]) -> EncodedClaims:
         ordered = sorted(claims, key=claim_order)
-        labels: dict[int, str] = {}
-        return cls(_CLAIMS.dump_json(ordered, exclude_none=True), [c.claim_id for c in ordered],
-                   _coded(ordered, labels), labels)
+        return cls(_CLAIMS.dump_json(ordered, exclude_none=True), *_columns(ordered))
 
 
 _ENTITY, _FIELD, _KEY, _START = range(4)  # the columns of a codes array
 
 
-def _coded(claims: Sequence[Claim], labels: dict[int, str]) -> np.ndarray:
-    """The codes array of `claims` (see `EncodedClaims`), adding the labels it uses to `labels`."""
-    texts = [(c.entity, c.field, value_key(c.value)) for c in claims]
+def _columns(ordered: Sequence[Claim]) -> tuple[list[str], np.ndarray, dict[int, str]]:
+    """The claim ids, codes array and labels of claims in claim order (see `EncodedClaims`)."""
+    texts = [(c.entity, c.field, value_key(c.value)) for c in ordered]
     code = {text: label_code(text) for text in {text for row in texts for text in row}}
+    labels: dict[int, str] = {}
     merge_labels(labels, ((found, text) for text, found in code.items()))
-    rows = [(code[entity], code[field], code[key], c.evidence.start) for (entity, field, key), c in zip(texts, claims)]
-    return np.array(rows, dtype=np.int64).reshape(len(rows), 4)
+    rows = [(code[entity], code[field], code[key], c.evidence.start) for (entity, field, key), c in zip(texts, ordered)]
+    return [c.claim_id for c in ordered], np.array(rows, dtype=np.int64).reshape(len(rows), 4), labels
 
 
 class _Part:
@@ -117,8 +116,7 @@ class _Part:
     @classmethod
     def of(cls, source_id: str, claims: Sequence[Claim]) -> _Part:
         ordered = sorted(claims, key=claim_order)
-        labels: dict[int, str] = {}
-        return cls(source_id, [c.claim_id for c in ordered], _coded(ordered, labels), labels, ordered)
+        return cls(source_id, *_columns(ordered), ordered)
 
     def claims(self) -> list[Claim]:
         """The claims as models, in the order of `claim_ids`."""
