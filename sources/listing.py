@@ -63,6 +63,10 @@ def list_sources(root: Path, *, follow_symlinks: bool = False) -> Listing:
     return listing
 
 
+def _candidate(entry: os.DirEntry[str], path: str) -> Candidate:
+    return Candidate(entry.path, path, source_id_of(path))
+
+
 class _Walker:
     def __init__(self, real_root: Path, follow_symlinks: bool) -> None:
         self.real_root = real_root
@@ -82,8 +86,7 @@ class _Walker:
                 continue
             if entry.is_file(follow_symlinks=False):  # most entries: no symlink or folder to look into
                 if is_source_name(name):
-                    path = "/".join((*parts, name))
-                    yield Candidate(entry.path, path, source_id_of(path))
+                    yield _candidate(entry, "/".join((*parts, name)))
             else:
                 yield from self._visit(entry, (*parts, name))
 
@@ -101,7 +104,7 @@ class _Walker:
                 yield from self.walk(Path(entry.path), parts)
         elif is_source_name(entry.name):
             if entry.is_file():
-                yield Candidate(entry.path, path, source_id_of(path))
+                yield _candidate(entry, path)
             else:
                 yield Problem(path=path, message="is not a regular file (a FIFO or device?); skipped",
                               severity="warning")
